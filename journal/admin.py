@@ -1,0 +1,83 @@
+from django.contrib import admin
+
+from journal.models import (
+    Incident,
+    LogExcerpt,
+    Provider,
+    ProviderNotice,
+    Service,
+    SupportContact,
+    TimelineEvent,
+)
+
+
+class ServiceInline(admin.TabularInline):
+    model = Service
+    extra = 0
+
+
+@admin.register(Provider)
+class ProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "url", "status_page_url"]
+    search_fields = ["name"]
+    inlines = [ServiceInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "provider", "host", "time_zone", "is_trial"]
+    list_filter = ["provider", "is_trial"]
+    search_fields = ["name", "host", "provider__name"]
+
+
+class TimelineEventInline(admin.TabularInline):
+    model = TimelineEvent
+    extra = 0
+
+
+class NoticeInline(admin.StackedInline):
+    model = ProviderNotice
+    extra = 0
+    readonly_fields = ["sha256"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ["title", "service", "kind", "status", "created_at"]
+    list_filter = ["kind", "status", "service__provider"]
+    search_fields = ["title", "notes"]
+    readonly_fields = ["uid", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["service", "title", "kind", "status", "resolved_at"]}),
+        ("Notes", {"fields": ["notes"]}),
+        ("Record", {"fields": ["uid", "created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    inlines = [TimelineEventInline, NoticeInline]
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "type", "source", "incident"]
+    list_filter = ["type", "source"]
+    search_fields = ["text", "incident__title"]
+
+
+@admin.register(ProviderNotice)
+class ProviderNoticeAdmin(admin.ModelAdmin):
+    list_display = ["incident", "url", "retrieved_at", "claimed_start", "claimed_end"]
+    search_fields = ["raw_text", "url", "target"]
+    readonly_fields = ["sha256"]
+
+
+@admin.register(SupportContact)
+class SupportContactAdmin(admin.ModelAdmin):
+    list_display = ["opened_at", "provider", "channel", "initiated_by", "helpfulness", "incident"]
+    list_filter = ["channel", "initiated_by", "provider"]
+    search_fields = ["summary", "outcome", "ticket_ref"]
+
+
+@admin.register(LogExcerpt)
+class LogExcerptAdmin(admin.ModelAdmin):
+    list_display = ["name", "incident", "size", "uploaded_at"]
+    search_fields = ["name"]
+    readonly_fields = ["size", "sha256"]

@@ -1,0 +1,50 @@
+"""The incident list's filters: a GET form that narrows a queryset."""
+
+from django import forms
+from django.db.models import Min, QuerySet
+from django.db.models.functions import Coalesce
+
+from journal.models import Incident, Provider, Service
+
+
+def incidents_with_start() -> QuerySet[Incident]:
+    """Incidents with ``started`` (earliest event, else creation) and what their totals need."""
+    return (
+        Incident.objects.select_related("service__provider")
+        .prefetch_related("events", "notices")
+        .annotate(started=Coalesce(Min("events__at"), "created_at"))
+        .order_by("-started", "-id")
+    )
+
+
+class IncidentFilter(forms.Form):
+    provider = forms.ModelChoiceField(Provider.objects.all(), required=False, empty_label="All providers")
+    service = forms.ModelChoiceField(
+        Service.objects.select_related("provider"), required=False, empty_label="All services"
+    )
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *Incident.Kind.choices], required=False)
+    status = forms.ChoiceField(choices=[("", "Open and resolved"), *Incident.Status.choices], required=False)
+    year = forms.IntegerField(
+        required=False, min_value=1970, max_value=9999, widget=forms.NumberInput(attrs={"placeholder": "Any year"})
+    )
+
+    def queryset(self) -> QuerySet[Incident]:
+        incidents = incidents_with_start()
+        if not self.is_valid():
+            return incidents.none()
+        wanted = self.cleaned_data
+        if wanted["provider"]:
+            incidents = incidents.filter(service__provider=wanted["provider"])
+        if wanted["service"]:
+            incidents = incidents.filter(service=wanted["service"])
+        if wanted["kind"]:
+            incidents = incidents.filter(kind=wanted["kind"])
+        if wanted["status"]:
+            incidents = incidents.filter(status=wanted["status"])
+        if wanted["year"]:
+            incidents = incidents.filter(started__year=wanted["year"])
+        return incidents
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())

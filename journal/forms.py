@@ -1,0 +1,287 @@
+"""Forms. Times are typed as wall-clock readings plus the zone they were read in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from journal.models import (
+    Incident,
+    LogExcerpt,
+    Provider,
+    ProviderNotice,
+    Service,
+    SupportContact,
+    TimelineEvent,
+)
+from journal.timezones import get_zone, localize, zone_names
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A wall-clock reading with no zone yet; the form decides the zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
+
+    def to_python(self, value):
+        with timezone.override(UTC):  # UTC has no gaps: parse only, never shift
+            parsed = super().to_python(value)
+        return parsed.replace(tzinfo=None) if parsed else None
+
+
+class ZoneInput(forms.TextInput):
+    template_name = "forms/zone_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, {**(attrs or {}), "list": "zone-names", "autocomplete": "off"})
+        context["zone_names"] = zone_names()
+        return context
+
+
+class ZoneChoiceField(forms.ChoiceField):
+    """Offers a few zones, accepts any IANA zone."""
+
+    def valid_value(self, value) -> bool:
+        if super().valid_value(value):
+            return True
+        try:
+            get_zone(value)
+        except ValueError:
+            return False
+        return True
+
+
+class ZonedModelForm(forms.ModelForm):
+    """Datetime fields in ``zoned_fields`` are read in the zone chosen in the ``zone`` field.
+
+    ``zones`` lists the zones offered, the default first: normally the service's zone, then
+    the viewer's; UTC is always offered too.
+    """
+
+    zoned_fields: tuple[str, ...] = ()
+    zone = ZoneChoiceField(label="Times are in")
+
+    def __init__(self, *args, zones: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = list(dict.fromkeys([*zones, "UTC"]))
+        labels = dict(zip(zones, ("service", "yours"), strict=False))
+        self.fields["zone"].choices = [
+            (name, f"{name} ({labels[name]})" if name in labels else name) for name in offered
+        ]
+        self.fields["zone"].initial = offered[0]
+        for name in self.zoned_fields:
+            value = self.initial.get(name)
+            if isinstance(value, datetime) and timezone.is_aware(value):
+                wall = timezone.localtime(value, get_zone(self.resolve_zone(offered[0], self.initial)))
+                self.initial[name] = wall.replace(tzinfo=None, microsecond=0)
+
+    def resolve_zone(self, choice: str, values: dict) -> str | None:
+        """The IANA name a choice of the ``zone`` field stands for."""
+        return choice
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = cleaned.get("zone") and self.resolve_zone(cleaned["zone"], cleaned)
+        for name in self.zoned_fields:
+            wall = cleaned.get(name)
+            if wall is None or zone is None:
+                continue
+            try:
+                cleaned[name] = localize(wall, zone)
+            except ValueError as exc:
+                self.add_error(name, ValidationError(str(exc), code="nonexistent_time"))
+        return cleaned
+
+
+class ProviderForm(forms.ModelForm):
+    class Meta:
+        model = Provider
+        fields = ["name", "url", "status_page_url", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class ServiceForm(forms.ModelForm):
+    class Meta:
+        model = Service
+        fields = ["provider", "name", "host", "time_zone", "is_trial", "notes"]
+        widgets = {"time_zone": ZoneInput, "notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class IncidentForm(ZonedModelForm):
+    zoned_fields = ("resolved_at", "down_at")
+    down_at = LocalDateTimeField(
+        label="Went down at",
+        required=False,
+        help_text="Optional: records the first “down” event with the incident.",
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["service", "title", "kind", "status", "resolved_at", "notes"]
+        field_classes = {"resolved_at": LocalDateTimeField}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {"title": {"required": "Give the incident a title."}}
+
+    SERVICE_ZONE = "service"
+
+    def __init__(self, *args, viewer_zone: str, **kwargs):
+        if kwargs.get("instance") and kwargs["instance"].pk:
+            kwargs["initial"] = {"service": kwargs["instance"].service, **kwargs.get("initial", {})}
+        super().__init__(*args, zones=[self.SERVICE_ZONE, viewer_zone], **kwargs)
+        choices = self.fields["zone"].choices
+        self.fields["zone"].choices = [(self.SERVICE_ZONE, "the service's zone"), *choices[1:]]
+        if self.instance.pk:
+            del self.fields["down_at"]
+        self.order_fields(["service", "title", "kind", "status", "down_at", "resolved_at", "zone", "notes"])
+
+    def resolve_zone(self, choice: str, values: dict) -> str | None:
+        if choice != self.SERVICE_ZONE:
+            return choice
+        service = values.get("service")
+        return service.time_zone if isinstance(service, Service) else None
+
+    def clean(self):
+        cleaned = super().clean()
+        resolved_at = cleaned.get("resolved_at")
+        if resolved_at and self.instance.pk:
+            first = self.instance.events.order_by("at").values_list("at", flat=True).first()
+            if first and resolved_at < first:
+                self.add_error(
+                    "resolved_at",
+                    ValidationError(
+                        "The incident cannot end before its first event (%(first)s).",
+                        code="end_before_start",
+                        params={"first": f"{timezone.localtime(first):%Y-%m-%d %H:%M:%S %Z}"},
+                    ),
+                )
+        down_at = cleaned.get("down_at")
+        if resolved_at and down_at and resolved_at < down_at:
+            self.add_error(
+                "resolved_at", ValidationError("The incident cannot end before it went down.", code="end_before_start")
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        incident = super().save(commit=commit)
+        if commit and self.cleaned_data.get("down_at"):
+            incident.events.create(at=self.cleaned_data["down_at"], type=TimelineEvent.Type.DOWN, text="Went down.")
+        return incident
+
+
+class EventForm(ZonedModelForm):
+    zoned_fields = ("at",)
+
+    class Meta:
+        model = TimelineEvent
+        fields = ["at", "type", "source", "text"]
+        field_classes = {"at": LocalDateTimeField}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        labels = {"at": "When"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        typed_by_hand = [TimelineEvent.Source.PERSON, TimelineEvent.Source.NOTICE, TimelineEvent.Source.SUPPORT]
+        if self.instance.source not in typed_by_hand:
+            typed_by_hand.append(self.instance.source)
+        self.fields["source"].choices = [(s.value, s.label) for s in TimelineEvent.Source if s in typed_by_hand]
+        self.order_fields(["at", "zone", "type", "source", "text"])
+
+    def clean(self):
+        cleaned = super().clean()
+        at, kind = cleaned.get("at"), cleaned.get("type")
+        if at and kind == TimelineEvent.Type.UP and not self._went_down_by(at):
+            self.add_error(
+                "type",
+                ValidationError(
+                    "An “up” needs a “down” or “degraded” before it. Record when it went down first.",
+                    code="up_before_down",
+                ),
+            )
+        return cleaned
+
+    def _went_down_by(self, at: datetime) -> bool:
+        others = self.instance.incident.events.exclude(pk=self.instance.pk)
+        return others.filter(at__lte=at, type__in=["down", "degraded"]).exists()
+
+
+class NoticeForm(ZonedModelForm):
+    zoned_fields = ("retrieved_at", "claimed_start", "claimed_end")
+    raw_text = forms.CharField(
+        label="Notice text (kept verbatim)", strip=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+
+    class Meta:
+        model = ProviderNotice
+        fields = ["url", "retrieved_at", "raw_text", "claimed_start", "claimed_end", "target", "cause"]
+        field_classes = {name: LocalDateTimeField for name in ("retrieved_at", "claimed_start", "claimed_end")}
+        widgets = {"cause": forms.Textarea(attrs={"rows": 2})}
+        labels = {"url": "URL"}
+
+
+class SupportContactForm(ZonedModelForm):
+    zoned_fields = ("opened_at", "first_response_at", "resolved_at")
+
+    class Meta:
+        model = SupportContact
+        fields = [
+            "channel",
+            "initiated_by",
+            "opened_at",
+            "first_response_at",
+            "resolved_at",
+            "ticket_ref",
+            "summary",
+            "outcome",
+            "helpfulness",
+        ]
+        field_classes = {name: LocalDateTimeField for name in ("opened_at", "first_response_at", "resolved_at")}
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "helpfulness": forms.NumberInput(attrs={"min": 1, "max": 5}),
+        }
+
+
+class LogExcerptForm(forms.ModelForm):
+    """A log file upload or pasted lines; either way the bytes are kept as received."""
+
+    file = forms.FileField(required=False, label="Log file")
+    text = forms.CharField(
+        required=False, strip=False, label="…or paste lines", widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    class Meta:
+        model = LogExcerpt
+        fields = ["name"]
+        help_texts = {"name": "Optional: defaults to the file's name."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        if self.instance.pk:
+            del self.fields["file"], self.fields["text"]
+            self.fields["name"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            return cleaned
+        upload, text = cleaned.get("file"), cleaned.get("text")
+        if bool(upload) == bool(text):
+            raise ValidationError("Upload a file or paste lines (one of the two).", code="one_source")
+        if not cleaned.get("name"):
+            cleaned["name"] = upload.name if upload else "Pasted lines"
+            self.instance.name = cleaned["name"]
+        return cleaned
+
+    def save(self, commit=True):
+        excerpt = super().save(commit=False)
+        if excerpt.pk:
+            excerpt.save()
+            return excerpt
+        upload = self.cleaned_data.get("file")
+        data = b"".join(upload.chunks()) if upload else self.cleaned_data["text"].encode("utf-8")
+        excerpt.store(data)
+        return excerpt

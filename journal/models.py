@@ -1,0 +1,338 @@
+"""The journal's domain: providers, what is rented from them, and the evidence of each incident."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from journal import downtime
+from journal.timezones import get_zone, validate_time_zone
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    url = models.URLField("website", blank=True)
+    status_page_url = models.URLField("status page", blank=True)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("provider", args=[self.pk])
+
+    def downtime_by_year(self) -> dict[int, timedelta]:
+        """Observed downtime per calendar year (each service's own zone), newest year first.
+        Needs services, their incidents and events (prefetch them)."""
+        years: dict[int, timedelta] = {}
+        for service in self.services.all():
+            for year, total in service.downtime_by_year().items():
+                years[year] = years.get(year, downtime.ZERO) + total
+        return dict(sorted(years.items(), reverse=True))
+
+    def downtime_in_year(self, year: int) -> timedelta:
+        return self.downtime_by_year().get(year, downtime.ZERO)
+
+
+class Service(models.Model):
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
+    name = models.CharField(max_length=200)
+    host = models.CharField("host or plan", max_length=200, blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text="The zone this service's logs are written in, e.g. Asia/Tokyo.",
+    )
+    is_trial = models.BooleanField("on a free trial", default=False)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["provider__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["provider", "name"], name="unique_service_per_provider")]
+
+    def __str__(self) -> str:
+        return f"{self.provider.name} › {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("service", args=[self.pk])
+
+    def down_intervals(self) -> list[downtime.Interval]:
+        """Union of every incident's down intervals: overlapping incidents count once."""
+        return downtime.union(i for incident in self.incidents.all() for i in incident.totals.down)
+
+    def downtime_by_year(self) -> dict[int, timedelta]:
+        """Observed downtime per calendar year in the service's zone, newest year first."""
+        years = downtime.by_year(self.down_intervals(), get_zone(self.time_zone))
+        return dict(sorted(years.items(), reverse=True))
+
+
+class Incident(models.Model):
+    class Kind(models.TextChoices):
+        OUTAGE = "outage", "Outage"
+        DEGRADATION = "degradation", "Degradation"
+        DEFECT = "defect", "Defect or limitation"
+        MAINTENANCE = "maintenance", "Maintenance"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="incidents")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OUTAGE)
+    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
+    notes = models.TextField(blank=True, help_text="Markdown.")
+    resolved_at = models.DateTimeField(null=True, blank=True, help_text="When it ended; empty means the last event.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("incident", args=[self.pk])
+
+    def clean(self) -> None:
+        if not self.title.strip():
+            raise ValidationError({"title": ValidationError("Give the incident a title.", code="blank")})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def started_at(self) -> datetime:
+        """The earliest fact recorded, else when the incident was written down."""
+        events = self.events.all()
+        return min((e.at for e in events), default=self.created_at)
+
+    def until(self, now: datetime | None = None) -> datetime | None:
+        """Where a stretch still down at the last event ends: now while open, else the end."""
+        if self.is_open:
+            return now or timezone.now()
+        return self.resolved_at or max((e.at for e in self.events.all()), default=None)
+
+    def claimed_window(self) -> downtime.Interval | None:
+        return downtime.claimed_window((n.retrieved_at, n.claimed_start, n.claimed_end) for n in self.notices.all())
+
+    def compute_totals(self, now: datetime | None = None) -> downtime.Totals:
+        return downtime.totals(((e.at, e.type) for e in self.events.all()), self.until(now), self.claimed_window())
+
+    @cached_property
+    def totals(self) -> downtime.Totals:
+        return self.compute_totals()
+
+
+class TimelineEvent(models.Model):
+    class Type(models.TextChoices):
+        DOWN = "down", "Down"
+        UP = "up", "Up"
+        DEGRADED = "degraded", "Degraded"
+        NOTICED = "noticed", "Noticed"
+        ACTION = "action", "Action"
+        OBSERVATION = "observation", "Observation"
+        STATUS_CLAIMED = "status_claimed", "Status claimed"
+
+    class Source(models.TextChoices):
+        PERSON = "person", "You"
+        LOG = "log", "Log line"
+        NOTICE = "notice", "Notice"
+        SUPPORT = "support", "Support contact"
+        WEBHOOK = "webhook", "Webhook"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    type = models.CharField(max_length=20, choices=Type)
+    source = models.CharField(max_length=20, choices=Source, default=Source.PERSON)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["incident", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} at {self.at.isoformat()}"
+
+    @property
+    def changes_state(self) -> bool:
+        return self.type in downtime.STATE_CHANGES
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class ProviderNotice(models.Model):
+    """What the provider published, kept verbatim; the claimed window is typed by the user."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notices")
+    url = models.URLField(max_length=1000, blank=True)
+    retrieved_at = models.DateTimeField(default=timezone.now)
+    raw_text = models.TextField()
+    sha256 = models.CharField(max_length=64, editable=False)
+    claimed_start = models.DateTimeField(null=True, blank=True)
+    claimed_end = models.DateTimeField(null=True, blank=True)
+    target = models.CharField(max_length=300, blank=True)
+    cause = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["retrieved_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Notice {self.url or self.sha256[:12]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.sha256 = sha256_hex(self.raw_text.encode("utf-8"))
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.claimed_start and self.claimed_end and self.claimed_end < self.claimed_start:
+            raise ValidationError(
+                {
+                    "claimed_end": ValidationError(
+                        "The claimed end is before the claimed start.", code="end_before_start"
+                    )
+                }
+            )
+
+    @property
+    def claimed_duration(self) -> timedelta | None:
+        if self.claimed_start and self.claimed_end:
+            return self.claimed_end - self.claimed_start
+        return None
+
+
+class SupportContact(models.Model):
+    class Channel(models.TextChoices):
+        PHONE = "phone", "Phone"
+        EMAIL = "email", "Email"
+        FORM = "form", "Contact form"
+        CHAT = "chat", "Chat"
+        TICKET = "ticket", "Ticket"
+        SOCIAL = "social", "Social media"
+        OTHER = "other", "Other"
+
+    class InitiatedBy(models.TextChoices):
+        USER = "user", "You"
+        PROVIDER = "provider", "Provider"
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="support_contacts")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="support_contacts"
+    )
+    channel = models.CharField(max_length=20, choices=Channel)
+    initiated_by = models.CharField(max_length=20, choices=InitiatedBy, default=InitiatedBy.USER)
+    opened_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    ticket_ref = models.CharField("ticket reference", max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    helpfulness = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="1 (useless) to 5 (solved it).",
+    )
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} contact at {self.opened_at.isoformat()}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.opened_at and self.first_response_at and self.first_response_at < self.opened_at:
+            errors["first_response_at"] = ValidationError(
+                "The first response is before the contact was opened.", code="end_before_start"
+            )
+        if self.opened_at and self.resolved_at and self.resolved_at < self.opened_at:
+            errors["resolved_at"] = ValidationError(
+                "Resolved is before the contact was opened.", code="end_before_start"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def response_time(self) -> timedelta | None:
+        return self.first_response_at - self.opened_at if self.first_response_at else None
+
+
+def log_upload_path(excerpt: LogExcerpt, filename: str) -> str:
+    return f"logs/{excerpt.sha256[:2]}/{excerpt.sha256}"
+
+
+class LogExcerpt(models.Model):
+    """A log as uploaded or pasted, byte for byte. Parsing its lines is a later step."""
+
+    PREVIEW_LINES = 400
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="log_excerpts")
+    name = models.CharField(max_length=255)
+    raw = models.FileField(upload_to=log_upload_path, max_length=300)
+    size = models.PositiveBigIntegerField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def store(self, data: bytes) -> None:
+        """Keep ``data`` verbatim with its size and SHA-256, then save. Identical bytes are
+        stored once, named by their hash."""
+        self.size = len(data)
+        self.sha256 = sha256_hex(data)
+        name = log_upload_path(self, "")
+        if self.raw.storage.exists(name):
+            self.raw.name = name
+        else:
+            self.raw.save(name, ContentFile(data), save=False)
+        self.save()
+
+    def read_bytes(self) -> bytes:
+        with self.raw.open("rb") as fh:
+            return fh.read()
+
+    def preview(self) -> tuple[list[str], bool]:
+        """The first lines as text (undecodable bytes shown as �) and whether there are more."""
+        lines: list[str] = []
+        with self.raw.open("rb") as fh:
+            for number, line in enumerate(fh):
+                if number == self.PREVIEW_LINES:
+                    return lines, True
+                lines.append(line.decode("utf-8", errors="replace").rstrip("\r\n"))
+        return lines, False
+
+
+@receiver(post_delete, sender=LogExcerpt)
+def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
+    """The file goes with the last excerpt that uses it (identical bytes share one file)."""
+    if instance.raw and not LogExcerpt.objects.filter(raw=instance.raw.name).exists():
+        instance.raw.delete(save=False)

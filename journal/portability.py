@@ -1,0 +1,367 @@
+"""The journal as one JSON document, for backup, restore and moving between databases.
+
+Format ``incident-journal`` version 1; README.md documents every field. Importing adds what
+the database does not have yet: providers and services are matched by name, incidents by
+``uid`` (so importing the same document twice changes nothing). A document with any error
+is refused whole, with the place of the first error (``incidents[3].events[0].at: not a date``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from journal.models import (
+    Incident,
+    LogExcerpt,
+    Provider,
+    ProviderNotice,
+    Service,
+    SupportContact,
+    TimelineEvent,
+)
+
+FORMAT = "incident-journal"
+VERSION = 1
+
+
+class DocumentError(ValueError):
+    """A document that cannot be imported; the message starts with the place at fault."""
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+# ---------------------------------------------------------------------------------- export
+
+
+def export_document() -> dict[str, Any]:
+    providers = Provider.objects.order_by("name")
+    services = Service.objects.select_related("provider").order_by("provider__name", "name")
+    incidents = Incident.objects.select_related("service__provider").prefetch_related(
+        "events", "notices", "support_contacts", "log_excerpts"
+    )
+    loose_contacts = SupportContact.objects.filter(incident=None).select_related("provider")
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "providers": [
+            {"name": p.name, "url": p.url, "status_page_url": p.status_page_url, "notes": p.notes} for p in providers
+        ],
+        "services": [
+            {
+                "name": s.name,
+                "provider": s.provider.name,
+                "host": s.host,
+                "time_zone": s.time_zone,
+                "is_trial": s.is_trial,
+                "notes": s.notes,
+            }
+            for s in services
+        ],
+        "incidents": [_export_incident(i) for i in sorted(incidents, key=lambda i: (i.started_at, str(i.uid)))],
+        "support_contacts": [_export_contact(c) | {"provider": c.provider.name} for c in loose_contacts],
+    }
+
+
+def _export_incident(incident: Incident) -> dict[str, Any]:
+    return {
+        "uid": str(incident.uid),
+        "provider": incident.service.provider.name,
+        "service": incident.service.name,
+        "title": incident.title,
+        "kind": incident.kind,
+        "status": incident.status,
+        "resolved_at": _iso(incident.resolved_at),
+        "notes": incident.notes,
+        "events": [
+            {"at": _iso(e.at), "type": e.type, "source": e.source, "text": e.text} for e in incident.events.all()
+        ],
+        "notices": [
+            {
+                "url": n.url,
+                "retrieved_at": _iso(n.retrieved_at),
+                "raw_text": n.raw_text,
+                "sha256": n.sha256,
+                "claimed_start": _iso(n.claimed_start),
+                "claimed_end": _iso(n.claimed_end),
+                "target": n.target,
+                "cause": n.cause,
+            }
+            for n in incident.notices.all()
+        ],
+        "support_contacts": [_export_contact(c) for c in incident.support_contacts.all()],
+        "log_excerpts": [_export_log(x) for x in incident.log_excerpts.all()],
+    }
+
+
+def _export_contact(c: SupportContact) -> dict[str, Any]:
+    return {
+        "channel": c.channel,
+        "initiated_by": c.initiated_by,
+        "opened_at": _iso(c.opened_at),
+        "first_response_at": _iso(c.first_response_at),
+        "resolved_at": _iso(c.resolved_at),
+        "ticket_ref": c.ticket_ref,
+        "summary": c.summary,
+        "outcome": c.outcome,
+        "helpfulness": c.helpfulness,
+    }
+
+
+def _export_log(excerpt: LogExcerpt) -> dict[str, Any]:
+    data = excerpt.read_bytes()
+    entry: dict[str, Any] = {"name": excerpt.name, "uploaded_at": _iso(excerpt.uploaded_at), "sha256": excerpt.sha256}
+    try:
+        entry["raw_text"] = data.decode("utf-8")
+    except UnicodeDecodeError:
+        entry["raw_base64"] = base64.b64encode(data).decode("ascii")
+    return entry
+
+
+# ---------------------------------------------------------------------------------- import
+
+
+class Node:
+    """A place in the document being read, with readers that name the place when they fail."""
+
+    def __init__(self, value: Any, path: str = ""):
+        self.value, self.path = value, path
+
+    def fail(self, key: str, message: str) -> DocumentError:
+        return DocumentError(f"{self._at(key)}: {message}")
+
+    def _at(self, key: str) -> str:
+        if not key:
+            return self.path or "document"
+        return f"{self.path}.{key}" if self.path else key
+
+    def _get(self, key: str, required: bool) -> Any:
+        if not isinstance(self.value, dict):
+            raise DocumentError(f"{self.path or 'document'}: not an object")
+        value = self.value.get(key)
+        if value is None and required:
+            raise self.fail(key, "missing")
+        return value
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self._get(key, required)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise self.fail(key, "not a string")
+        if required and not value.strip():
+            raise self.fail(key, "empty")
+        return value
+
+    def choice(self, key: str, choices, default: str | None = None) -> str:
+        value = self._get(key, default is None)
+        if value is None:
+            return default
+        if value not in choices.values:
+            raise self.fail(key, f"{value!r} is not one of {', '.join(choices.values)}")
+        return value
+
+    def moment(self, key: str, required: bool = False) -> datetime | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise self.fail(key, "not a date") from None
+        if parsed.utcoffset() is None:
+            raise self.fail(key, "a date without a UTC offset")
+        return parsed
+
+    def boolean(self, key: str) -> bool:
+        value = self._get(key, False)
+        if value is not None and not isinstance(value, bool):
+            raise self.fail(key, "not true or false")
+        return bool(value)
+
+    def integer(self, key: str) -> int | None:
+        value = self._get(key, False)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.fail(key, "not a whole number")
+        return value
+
+    def items(self, key: str) -> list[Node]:
+        value = self._get(key, False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(key, "not a list")
+        return [Node(item, f"{self._at(key)}[{index}]") for index, item in enumerate(value)]
+
+
+def _save(node: Node, instance) -> Any:
+    """Validate like a form would, then save; a failure names the place."""
+    try:
+        instance.full_clean(
+            exclude=["incident", "provider", "service", "raw", "size", "sha256"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise node.fail(field if field != "__all__" else "", " ".join(messages)) from None
+    instance.save()
+    return instance
+
+
+def import_document(document: Any) -> dict[str, int]:
+    """Add the document's contents; all or nothing. Returns counts of what was added/skipped."""
+    root = Node(document)
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise DocumentError(f"format: not an {FORMAT} document")
+    if document.get("version") != VERSION:
+        raise DocumentError(f"version: {document.get('version')!r} is not supported (expected {VERSION})")
+    counts = dict.fromkeys(["providers", "services", "incidents", "incidents_skipped"], 0)
+    with transaction.atomic():
+        providers = {p.name: p for p in Provider.objects.all()}
+        for node in root.items("providers"):
+            name = node.text("name", required=True)
+            if name not in providers:
+                provider = Provider(
+                    name=name,
+                    url=node.text("url"),
+                    status_page_url=node.text("status_page_url"),
+                    notes=node.text("notes"),
+                )
+                providers[name] = _save(node, provider)
+                counts["providers"] += 1
+        services = {(s.provider.name, s.name): s for s in Service.objects.select_related("provider")}
+        for node in root.items("services"):
+            provider = _provider(node, providers)
+            key = (provider.name, node.text("name", required=True))
+            if key not in services:
+                service = Service(
+                    provider=provider,
+                    name=key[1],
+                    host=node.text("host"),
+                    time_zone=node.text("time_zone") or "UTC",
+                    is_trial=node.boolean("is_trial"),
+                    notes=node.text("notes"),
+                )
+                services[key] = _save(node, service)
+                counts["services"] += 1
+        for node in root.items("incidents"):
+            if _import_incident(node, providers, services):
+                counts["incidents"] += 1
+            else:
+                counts["incidents_skipped"] += 1
+        for node in root.items("support_contacts"):
+            _import_contact(node, _provider(node, providers), None)
+    return counts
+
+
+def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
+    name = node.text("provider", required=True)
+    if name not in providers:
+        raise node.fail("provider", f"no provider named {name!r} in the document or the journal")
+    return providers[name]
+
+
+def _import_incident(node: Node, providers, services) -> bool:
+    uid = None
+    if node.text("uid"):
+        try:
+            uid = uuid.UUID(node.text("uid"))
+        except ValueError:
+            raise node.fail("uid", "not a UUID") from None
+        if Incident.objects.filter(uid=uid).exists():
+            return False
+    provider = _provider(node, providers)
+    service_name = node.text("service", required=True)
+    service = services.get((provider.name, service_name))
+    if service is None:
+        raise node.fail("service", f"no service named {service_name!r} at {provider.name!r}")
+    incident = Incident(
+        service=service,
+        title=node.text("title", required=True),
+        kind=node.choice("kind", Incident.Kind, "outage"),
+        status=node.choice("status", Incident.Status, "resolved"),
+        notes=node.text("notes"),
+        resolved_at=node.moment("resolved_at"),
+        **({"uid": uid} if uid else {}),
+    )
+    _save(node, incident)
+    for event in node.items("events"):
+        _save(
+            event,
+            TimelineEvent(
+                incident=incident,
+                at=event.moment("at", required=True),
+                type=event.choice("type", TimelineEvent.Type),
+                source=event.choice("source", TimelineEvent.Source, "person"),
+                text=event.text("text"),
+            ),
+        )
+    for notice in node.items("notices"):
+        saved = _save(
+            notice,
+            ProviderNotice(
+                incident=incident,
+                url=notice.text("url"),
+                raw_text=notice.text("raw_text", required=True),
+                retrieved_at=notice.moment("retrieved_at") or incident.created_at,
+                claimed_start=notice.moment("claimed_start"),
+                claimed_end=notice.moment("claimed_end"),
+                target=notice.text("target"),
+                cause=notice.text("cause"),
+            ),
+        )
+        _check_hash(notice, saved.sha256)
+    for contact in node.items("support_contacts"):
+        _import_contact(contact, provider, incident)
+    for log in node.items("log_excerpts"):
+        excerpt = LogExcerpt(
+            incident=incident,
+            name=log.text("name", required=True),
+            uploaded_at=log.moment("uploaded_at") or incident.created_at,
+        )
+        excerpt.store(_log_bytes(log))
+        _check_hash(log, excerpt.sha256)
+    return True
+
+
+def _import_contact(node: Node, provider: Provider, incident: Incident | None) -> None:
+    _save(
+        node,
+        SupportContact(
+            provider=provider,
+            incident=incident,
+            channel=node.choice("channel", SupportContact.Channel),
+            initiated_by=node.choice("initiated_by", SupportContact.InitiatedBy, "user"),
+            opened_at=node.moment("opened_at", required=True),
+            first_response_at=node.moment("first_response_at"),
+            resolved_at=node.moment("resolved_at"),
+            ticket_ref=node.text("ticket_ref"),
+            summary=node.text("summary"),
+            outcome=node.text("outcome"),
+            helpfulness=node.integer("helpfulness"),
+        ),
+    )
+
+
+def _log_bytes(node: Node) -> bytes:
+    if node.value.get("raw_base64") is not None:
+        try:
+            return base64.b64decode(node.text("raw_base64"), validate=True)
+        except (binascii.Error, ValueError):
+            raise node.fail("raw_base64", "not base64") from None
+    return node.text("raw_text", required=True).encode("utf-8")
+
+
+def _check_hash(node: Node, actual: str) -> None:
+    expected = node.text("sha256")
+    if expected and expected != actual:
+        raise node.fail("sha256", f"does not match the content (content hashes to {actual})")

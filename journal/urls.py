@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from journal.views import dashboard, evidence, incidents, preferences, providers
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("time-zone/", preferences.set_time_zone, name="set_time_zone"),
+    path("incidents/", incidents.incident_list, name="incident_list"),
+    path("incidents/new/", incidents.incident_new, name="incident_new"),
+    path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
+    path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident_edit"),
+    path("incidents/<int:pk>/<slug:kind>/new/", evidence.evidence_new, name="evidence_new"),
+    path("incidents/<int:pk>/<slug:kind>/<int:item>/edit/", evidence.evidence_edit, name="evidence_edit"),
+    path("incidents/<int:pk>/<slug:kind>/<int:item>/delete/", evidence.evidence_delete, name="evidence_delete"),
+    path("incidents/<int:pk>/logs/<int:item>/raw/", evidence.log_download, name="log_download"),
+    path("providers/", providers.provider_list, name="provider_list"),
+    path("providers/new/", providers.provider_new, name="provider_new"),
+    path("providers/<int:pk>/", providers.provider_detail, name="provider"),
+    path("providers/<int:pk>/edit/", providers.provider_edit, name="provider_edit"),
+    path("services/new/", providers.service_new, name="service_new"),
+    path("services/<int:pk>/", providers.service_detail, name="service"),
+    path("services/<int:pk>/edit/", providers.service_edit, name="service_edit"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,80 @@
+"""Adding, editing and deleting an incident's evidence in place: timeline events, notices,
+support contacts and log excerpts. One set of views serves the four kinds.
+
+With htmx a change answers with the incident page's evidence partial (totals, time bar and
+timeline re-rendered); without JavaScript it redirects back to the incident page. A form
+with errors comes back with status 422, in place of the form that was sent.
+"""
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_htmx.http import reswap, retarget
+
+from journal.models import Incident
+from journal.views.access import incident_for_page
+from journal.views.evidence_forms import KINDS, evidence_form, evidence_kind
+from journal.views.incident_page import render_incident
+
+
+def _get_item(incident: Incident, kind: str, item: int):
+    return get_object_or_404(evidence_kind(kind).model, pk=item, incident=incident)
+
+
+def _changed(request: HttpRequest, incident: Incident, kind: str) -> HttpResponse:
+    if request.htmx:
+        return render_incident(request, incident_for_page(request, incident.pk))
+    return redirect(f"{incident.get_absolute_url()}#{KINDS[kind].anchor}")
+
+
+def _show_form(request: HttpRequest, incident: Incident, form, status: int = 200) -> HttpResponse:
+    template = "incidents/evidence_form.html"
+    context = {"incident": incident, "form": form}
+    if request.htmx:
+        response = render(request, template + "#form", context, status=status)
+        if status == 422:
+            response = reswap(retarget(response, f"#{form.dom_id}"), "outerHTML")
+        return response
+    return render(request, template, context, status=status)
+
+
+def _save_or_show(request: HttpRequest, incident: Incident, form) -> HttpResponse:
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            return _changed(request, incident, form.kind)
+        return _show_form(request, incident, form, status=422)
+    return _show_form(request, incident, form)
+
+
+def evidence_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    incident = incident_for_page(request, pk)
+    return _save_or_show(request, incident, evidence_form(request, incident, kind, bound=request.method == "POST"))
+
+
+def evidence_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
+    incident = incident_for_page(request, pk)
+    instance = _get_item(incident, kind, item)
+    return _save_or_show(
+        request, incident, evidence_form(request, incident, kind, instance=instance, bound=request.method == "POST")
+    )
+
+
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
+    incident = incident_for_page(request, pk)
+    _get_item(incident, kind, item).delete()
+    return _changed(request, incident, kind)
+
+
+def log_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
+    """The log exactly as it was received."""
+    excerpt = _get_item(incident_for_page(request, pk), "logs", item)
+    response = FileResponse(
+        excerpt.raw.open("rb"),
+        as_attachment=True,
+        filename=excerpt.name,
+        content_type="application/octet-stream",
+    )
+    response["X-Content-SHA256"] = excerpt.sha256
+    return response

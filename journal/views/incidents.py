@@ -1,0 +1,39 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.vary import vary_on_headers
+
+from journal.filters import IncidentFilter
+from journal.forms import IncidentForm
+from journal.views.access import incident_for_page
+from journal.views.incident_page import render_incident
+
+
+def incident_list(request: HttpRequest) -> HttpResponse:
+    filters = IncidentFilter(request.GET)
+    page = Paginator(filters.queryset(), 25).get_page(request.GET.get("page"))
+    return render(request, "incidents/list.html", {"filters": filters, "page": page})
+
+
+@vary_on_headers("HX-Request")
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_incident(request, incident_for_page(request, pk))
+
+
+def incident_new(request: HttpRequest) -> HttpResponse:
+    form = IncidentForm(
+        request.POST or None, viewer_zone=request.viewer_zone.key, initial={"service": request.GET.get("service")}
+    )
+    if request.method == "POST" and form.is_valid():
+        return redirect(form.save())
+    return render(request, "incidents/form.html", {"form": form}, status=422 if form.errors else 200)
+
+
+def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = incident_for_page(request, pk)
+    form = IncidentForm(request.POST or None, instance=incident, viewer_zone=request.viewer_zone.key)
+    if request.method == "POST" and form.is_valid():
+        return redirect(form.save())
+    return render(
+        request, "incidents/form.html", {"form": form, "incident": incident}, status=422 if form.errors else 200
+    )

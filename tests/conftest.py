@@ -1,0 +1,35 @@
+import pytest
+
+from journal import demo
+from journal.models import Incident
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def client_alice(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def seed(db):
+    """The two seed incidents (DESIGN.md), loaded as `make run` loads them."""
+    demo.load()
+    return {
+        "vps": Incident.objects.get(uid=demo.VPS_OUTAGE_UID),
+        "cert": Incident.objects.get(uid=demo.CERT_DEFECT_UID),
+    }

@@ -1,0 +1,95 @@
+from datetime import UTC, datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from journal.models import (
+    Incident,
+    LogExcerpt,
+    Provider,
+    ProviderNotice,
+    Service,
+    SupportContact,
+    TimelineEvent,
+)
+
+T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery")
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+
+    name = factory.Sequence(lambda n: f"Provider {n}")
+    url = "https://provider.example/"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    provider = factory.SubFactory(ProviderFactory)
+    name = factory.Sequence(lambda n: f"VPS {n}")
+    time_zone = "Asia/Tokyo"
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Incident
+
+    service = factory.SubFactory(ServiceFactory)
+    title = factory.Sequence(lambda n: f"Outage {n}")
+    kind = Incident.Kind.OUTAGE
+    status = Incident.Status.RESOLVED
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimelineEvent
+
+    incident = factory.SubFactory(IncidentFactory)
+    at = T0
+    type = TimelineEvent.Type.OBSERVATION
+    text = "Something happened."
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProviderNotice
+
+    incident = factory.SubFactory(IncidentFactory)
+    raw_text = "We are aware of an issue."
+    retrieved_at = T0
+
+
+class SupportContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportContact
+
+    incident = factory.SubFactory(IncidentFactory)
+    provider = factory.LazyAttribute(lambda o: o.incident.service.provider)
+    channel = SupportContact.Channel.PHONE
+    opened_at = T0
+
+
+class LogExcerptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LogExcerpt
+
+    incident = factory.SubFactory(IncidentFactory)
+    name = "messages"
+
+    @classmethod
+    def _create(cls, model_class, *args, data: bytes = b"Jul 20 08:12:37 host sshd[1205]: bye\n", **kwargs):
+        excerpt = model_class(*args, **kwargs)
+        excerpt.store(data)
+        return excerpt
