@@ -1,4 +1,7 @@
+from datetime import datetime, tzinfo
+
 from django import template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
@@ -15,6 +18,22 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("
 def duration(value) -> str:
     """A timedelta or seconds as 3h 01m (see journal.downtime.format_duration)."""
     return format_duration(value)
+
+
+@register.filter
+def stamp(value: datetime | None, zone: tzinfo | None = None) -> str:
+    """2012-07-20 08:12:00 in the viewer's zone; with a zone, in that zone and with its abbreviation.
+    (strftime, because the timeline formats two of these per event, thousands of times.)"""
+    if value is None:
+        return ""
+    if zone is None:
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+    return f"{timezone.localtime(value, zone):%Y-%m-%d %H:%M:%S %Z}"
+
+
+@register.filter
+def iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
 
 
 @register.filter

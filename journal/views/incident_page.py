@@ -1,8 +1,10 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from journal import timebar
 from journal.models import Incident
+from journal.timezones import get_zone
 from journal.views.evidence_forms import blank_forms
 
 
@@ -14,6 +16,10 @@ def render_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
     context = {
         "incident": incident,
         "service": incident.service,
+        "service_zone": get_zone(incident.service.time_zone),
+        # The timeline may hold thousands of events: its links are built from this prefix
+        # rather than reversed once per row.
+        "events_url": reverse("evidence_new", args=[incident.pk, "events"]).removesuffix("new/"),
         "totals": incident.totals,
         "bar": timebar.build(incident),
         "forms": blank_forms(request, incident),

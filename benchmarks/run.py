@@ -1,0 +1,94 @@
+"""`make bench`: figures measured beside a baseline taken in the same run, as ratios.
+
+Incident page: an incident with 5,000 events, rendered through the whole stack (middleware,
+login, templates); its query count at 50, 500 and 5,000 events (must stay the same), and its
+requests per second beside a bare Django view that renders the same 5,000 rows.
+Writes every figure to benchmarks/results.json too.
+"""
+
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journal.settings")
+os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="journal-bench-"))
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from journal.models import Incident, Provider, Service, TimelineEvent  # noqa: E402
+
+TYPES = ["down", "observation", "up", "action", "noticed"]
+
+
+def make_incident(events: int) -> Incident:
+    provider, _ = Provider.objects.get_or_create(name="Bench Hosting")
+    service, _ = Service.objects.get_or_create(provider=provider, name="vps-1", time_zone="Asia/Tokyo")
+    incident = Incident.objects.create(service=service, title=f"{events} events", status="resolved")
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(incident=incident, at=start + timedelta(minutes=i), type=TYPES[i % len(TYPES)],
+                      source="log", text=f"host sshd[{1000 + i}]: line {i} of the evidence")
+        for i in range(events)
+    )
+    return incident
+
+
+def queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def per_second(client: Client, url: str, seconds: float = 4.0) -> float:
+    client.get(url)  # warm up
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        assert client.get(url).status_code == 200
+        count += 1
+    return count / (time.perf_counter() - started)
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # production static files
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username="bench")
+    client = Client()
+    client.force_login(user)
+    results: dict[str, float] = {}
+    with override_settings(ROOT_URLCONF="benchmarks.bench_urls"):
+        for size in (50, 500, 5000):
+            results[f"incident_page_queries_{size}_events"] = queries(client, make_incident(size).get_absolute_url())
+        big = Incident.objects.get(title="5000 events")
+        page = per_second(client, big.get_absolute_url())
+        bare = per_second(client, f"/bench/bare/{big.pk}/")
+    results["incident_page_5000_events_req_per_s"] = round(page, 2)
+    results["bare_view_5000_rows_req_per_s"] = round(bare, 2)
+    results["incident_page_vs_bare_ratio"] = round(page / bare, 3)
+    results["query_count_constant"] = len({v for k, v in results.items() if k.startswith("incident_page_queries")}) == 1
+    for name, value in results.items():
+        print(f"{name}: {value}")
+    out = ROOT / "benchmarks" / "results.json"
+    previous = json.loads(out.read_text()) if out.exists() else {}
+    previous.update(results)
+    out.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
+    print(f"written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
