@@ -1,0 +1,76 @@
+"""The incident page in headless Chromium: recording an outage with htmx under the strict CSP.
+
+Skipped where Debian's chromium is not installed (.ci/run installs it)."""
+
+import os
+import shutil
+
+import pytest
+
+from journal.models import TimelineEvent
+from tests.factories import ServiceFactory, UserFactory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser_page(live_server):
+    playwright = pytest.importorskip("playwright.sync_api")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's loop runs beside the ORM
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        page.problems = []
+        page.on("pageerror", lambda error: page.problems.append(str(error)))
+        page.on("console", lambda m: page.problems.append(m.text) if "Content Security Policy" in m.text else None)
+        yield page
+        browser.close()
+
+
+def test_recording_an_outage_in_the_browser_updates_totals_in_place(browser_page, live_server):
+    page = browser_page
+    UserFactory(username="night-owl")
+    ServiceFactory(name="VPS(KVM)", provider__name="お名前.com", time_zone="Asia/Tokyo")
+    page.goto(live_server.url + "/login/")
+    page.fill("#id_username", "night-owl")
+    page.fill("#id_password", "correct horse battery")
+    page.click("button[type=submit]")
+
+    page.goto(live_server.url + "/incidents/new/")
+    page.select_option("#id_service", label="お名前.com › VPS(KVM)")
+    page.fill("#id_title", "VPS unreachable")
+    page.fill("#id_down_at", "2012-07-20T08:12:00")
+    page.click("button[type=submit]")
+    incident_url = page.url
+
+    # The add form is already set for the next likely event: up, now, in the service's zone.
+    assert page.input_value("#id_events-type") == "up"
+    assert page.input_value("#id_events-zone") == "Asia/Tokyo"
+    page.fill("#id_events-at", "2012-07-20T08:39:00")
+    page.click("#new-events button[type=submit]")
+    page.wait_for_function("document.querySelector('.total.observed strong').textContent.trim() === '27m'")
+    assert page.url == incident_url  # swapped in place by htmx, no navigation
+
+    page.fill("#id_events-at", "2012-07-20T07:00:00")
+    page.select_option("#id_events-type", "up")
+    page.click("#new-events button[type=submit]")
+    page.wait_for_selector("#new-events .errorlist")
+    assert "needs a “down”" in page.inner_text("#new-events")
+    assert TimelineEvent.objects.count() == 2
+
+    assert page.problems == []
