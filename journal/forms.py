@@ -66,7 +66,9 @@ class ZonedModelForm(forms.ModelForm):
     def __init__(self, *args, zones: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         offered = list(dict.fromkeys([*zones, "UTC"]))
-        labels = dict(zip(zones, ("service", "yours"), strict=False))
+        labels: dict[str, str] = {}
+        for name, label in zip(zones, ("service", "yours"), strict=False):
+            labels.setdefault(name, label)
         self.fields["zone"].choices = [
             (name, f"{name} ({labels[name]})" if name in labels else name) for name in offered
         ]

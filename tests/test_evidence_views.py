@@ -82,6 +82,15 @@ def test_the_add_form_defaults_to_now_in_the_services_zone_and_the_likely_type(c
     assert 'type="datetime-local"' in form
 
 
+def test_a_viewer_in_the_services_zone_sees_it_offered_once(client_alice, incident):
+    client_alice.cookies["viewer_tz"] = "Asia/Tokyo"
+    html = client_alice.get(incident.get_absolute_url()).content.decode()
+    form = html[html.index('id="new-events"') :]
+    form = form[: form.index("</form>")]
+    assert form.count('<option value="Asia/Tokyo"') == 1
+    assert '<option value="Asia/Tokyo" selected>Asia/Tokyo (service)</option>' in form
+
+
 def test_editing_an_event_reads_the_time_in_the_chosen_zone(client_alice, incident):
     event = incident.events.get()
     url = f"/incidents/{incident.pk}/events/{event.pk}/edit/"
