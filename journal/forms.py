@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from journal.logs.importer import read_excerpt
 from journal.models import (
     Incident,
     LogExcerpt,
@@ -273,6 +276,16 @@ class LogExcerptForm(forms.ModelForm):
         upload, text = cleaned.get("file"), cleaned.get("text")
         if bool(upload) == bool(text):
             raise ValidationError("Upload a file or paste lines (one of the two).", code="one_source")
+        limit = settings.LOG_UPLOAD_MAX_BYTES
+        if upload and upload.size > limit:
+            self.add_error(
+                "file",
+                ValidationError(
+                    "This file is %(size)s; the limit is %(limit)s (LOG_UPLOAD_MAX_BYTES).",
+                    code="too_big",
+                    params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+                ),
+            )
         if not cleaned.get("name"):
             cleaned["name"] = upload.name if upload else "Pasted lines"
             self.instance.name = cleaned["name"]
@@ -284,6 +297,9 @@ class LogExcerptForm(forms.ModelForm):
             excerpt.save()
             return excerpt
         upload = self.cleaned_data.get("file")
-        data = b"".join(upload.chunks()) if upload else self.cleaned_data["text"].encode("utf-8")
-        excerpt.store(data)
+        if upload:
+            excerpt.store_stream(upload.chunks())
+        else:
+            excerpt.store(self.cleaned_data["text"].encode("utf-8"))
+        read_excerpt(excerpt)
         return excerpt

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.signals import post_delete
@@ -144,6 +147,36 @@ class Incident(models.Model):
     def totals(self) -> downtime.Totals:
         return self.compute_totals()
 
+    def pending_suggestions(self):
+        """What the logs prove that the timeline does not have yet, in time order."""
+        return (
+            LogSuggestion.objects.filter(excerpt__incident=self, status=LogSuggestion.Status.PENDING)
+            .select_related("line", "excerpt")
+            .order_by("at", "id")
+        )
+
+    def log_context(self, radius: int = 3) -> dict[int, list[LogLine]]:
+        """For each event accepted from a log line: that line and ``radius`` lines either side
+        (one query for all events)."""
+        linked = [(e.pk, e.log_line) for e in self.events.all() if e.log_line_id]
+        if not linked:
+            return {}
+        wanted = {
+            (line.excerpt_id, n) for _, line in linked for n in range(line.number - radius, line.number + radius + 1)
+        }
+        lines = LogLine.objects.filter(
+            excerpt_id__in={excerpt for excerpt, _ in wanted}, number__in={n for _, n in wanted}
+        ).order_by("number")
+        by_place = {(line.excerpt_id, line.number): line for line in lines}
+        return {
+            event: [
+                by_place[(line.excerpt_id, n)]
+                for n in range(line.number - radius, line.number + radius + 1)
+                if (line.excerpt_id, n) in by_place
+            ]
+            for event, line in linked
+        }
+
 
 class TimelineEvent(models.Model):
     class Type(models.TextChoices):
@@ -167,6 +200,14 @@ class TimelineEvent(models.Model):
     type = models.CharField(max_length=20, choices=Type)
     source = models.CharField(max_length=20, choices=Source, default=Source.PERSON)
     text = models.TextField(blank=True)
+    log_line = models.ForeignKey(
+        "LogLine",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text="The log line this event was accepted from.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -287,9 +328,7 @@ def log_upload_path(excerpt: LogExcerpt, filename: str) -> str:
 
 
 class LogExcerpt(models.Model):
-    """A log as uploaded or pasted, byte for byte. Parsing its lines is a later step."""
-
-    PREVIEW_LINES = 400
+    """A log as uploaded or pasted, byte for byte, and what reading its lines found."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="log_excerpts")
     name = models.CharField(max_length=255)
@@ -297,6 +336,16 @@ class LogExcerpt(models.Model):
     size = models.PositiveBigIntegerField(editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # How the lines were read (set by journal.logs.importer; a new choice re-reads them).
+    encoding = models.CharField(max_length=40, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, help_text="Zone of times written without one.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year of times written without one.")
+    line_count = models.PositiveIntegerField(default=0)
+    parsed_count = models.PositiveIntegerField(default=0)
+    formats = models.JSONField(default=dict, blank=True)
+    first_at = models.DateTimeField(null=True, blank=True)
+    last_at = models.DateTimeField(null=True, blank=True)
+    parsed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -304,31 +353,125 @@ class LogExcerpt(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("log_excerpt", args=[self.incident_id, self.pk])
+
+    def delete(self, *args, **kwargs):
+        self.clear_lines()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def unparsed_count(self) -> int:
+        return self.line_count - self.parsed_count
+
     def store(self, data: bytes) -> None:
-        """Keep ``data`` verbatim with its size and SHA-256, then save. Identical bytes are
-        stored once, named by their hash."""
-        self.size = len(data)
-        self.sha256 = sha256_hex(data)
+        self.store_stream([data])
+
+    def store_stream(self, chunks) -> None:
+        """Keep the bytes verbatim with their size and SHA-256, then save. The chunks are
+        written to disk as they come (never held whole); identical bytes are stored once."""
+        digest, size = hashlib.sha256(), 0
+        incoming = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=incoming, delete=False) as out:
+            for chunk in chunks:
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        self.size, self.sha256 = size, digest.hexdigest()
         name = log_upload_path(self, "")
-        if self.raw.storage.exists(name):
-            self.raw.name = name
+        final = Path(self.raw.storage.path(name))
+        final.parent.mkdir(parents=True, exist_ok=True)
+        if final.exists():
+            os.unlink(out.name)
         else:
-            self.raw.save(name, ContentFile(data), save=False)
+            os.replace(out.name, final)
+        self.raw.name = name
         self.save()
 
     def read_bytes(self) -> bytes:
         with self.raw.open("rb") as fh:
             return fh.read()
 
-    def preview(self) -> tuple[list[str], bool]:
-        """The first lines as text (undecodable bytes shown as �) and whether there are more."""
-        lines: list[str] = []
-        with self.raw.open("rb") as fh:
-            for number, line in enumerate(fh):
-                if number == self.PREVIEW_LINES:
-                    return lines, True
-                lines.append(line.decode("utf-8", errors="replace").rstrip("\r\n"))
-        return lines, False
+    def clear_lines(self) -> None:
+        """Forget the lines read (events accepted from them stay, unlinked), fast for millions."""
+        if self.pk is None:
+            return
+        TimelineEvent.objects.filter(log_line__excerpt=self).update(log_line=None)
+        LogSuggestion.objects.filter(excerpt=self).delete()
+        LogLine.objects.filter(excerpt=self)._raw_delete(LogLine.objects.db)
+
+
+class LogLine(models.Model):
+    """One line of an excerpt, parsed or not: ``prefix + message`` is the line as decoded."""
+
+    excerpt = models.ForeignKey(LogExcerpt, on_delete=models.CASCADE, related_name="lines")
+    number = models.PositiveIntegerField()
+    at = models.DateTimeField(null=True, blank=True)
+    host = models.CharField(max_length=255, blank=True)
+    program = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(null=True, blank=True)
+    prefix = models.TextField(blank=True)
+    message = models.TextField(blank=True)
+    format = models.CharField(max_length=32, blank=True, help_text="Empty when no format fits.")
+    rule = models.CharField(max_length=64, blank=True, help_text="The detection rule the line matched.")
+
+    class Meta:
+        ordering = ["excerpt", "number"]
+        constraints = [models.UniqueConstraint(fields=["excerpt", "number"], name="unique_line_number")]
+        indexes = [models.Index(fields=["excerpt", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.excerpt} line {self.number}"
+
+    @property
+    def text(self) -> str:
+        return self.prefix + self.message
+
+    @property
+    def summary(self) -> str:
+        """program[pid]: message, the way a timeline shows it."""
+        if not self.program:
+            return self.message if self.format else self.text
+        return f"{self.program}{f'[{self.pid}]' if self.pid else ''}: {self.message}"
+
+    @property
+    def rule_description(self) -> str:
+        from journal.logs.rules import BY_NAME
+
+        return BY_NAME[self.rule].description if self.rule in BY_NAME else ""
+
+
+class LogSuggestion(models.Model):
+    """A timeline event a log proves, waiting for the user to accept or dismiss it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DISMISSED = "dismissed", "Dismissed"
+
+    excerpt = models.ForeignKey(LogExcerpt, on_delete=models.CASCADE, related_name="suggestions")
+    line = models.ForeignKey(LogLine, on_delete=models.CASCADE, related_name="suggestions")
+    type = models.CharField(max_length=20, choices=TimelineEvent.Type)
+    at = models.DateTimeField()
+    rule = models.CharField(max_length=64)
+    text = models.TextField()
+    status = models.CharField(max_length=20, choices=Status, default=Status.PENDING)
+    event = models.OneToOneField(TimelineEvent, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.type} at {self.at.isoformat()} ({self.get_status_display()})"
+
+    def accept(self) -> TimelineEvent:
+        self.event = self.excerpt.incident.events.create(
+            at=self.at, type=self.type, source=TimelineEvent.Source.LOG, text=self.text, log_line=self.line
+        )
+        self.status = self.Status.ACCEPTED
+        self.save(update_fields=["event", "status"])
+        return self.event
 
 
 @receiver(post_delete, sender=LogExcerpt)

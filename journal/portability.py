@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from journal.logs.importer import read_excerpt
 from journal.models import (
     Incident,
     LogExcerpt,
@@ -26,6 +27,7 @@ from journal.models import (
     SupportContact,
     TimelineEvent,
 )
+from journal.timezones import get_zone
 
 FORMAT = "incident-journal"
 VERSION = 1
@@ -118,7 +120,13 @@ def _export_contact(c: SupportContact) -> dict[str, Any]:
 
 def _export_log(excerpt: LogExcerpt) -> dict[str, Any]:
     data = excerpt.read_bytes()
-    entry: dict[str, Any] = {"name": excerpt.name, "uploaded_at": _iso(excerpt.uploaded_at), "sha256": excerpt.sha256}
+    entry: dict[str, Any] = {
+        "name": excerpt.name,
+        "uploaded_at": _iso(excerpt.uploaded_at),
+        "sha256": excerpt.sha256,
+        "time_zone": excerpt.time_zone or None,
+        "year": excerpt.year,
+    }
     try:
         entry["raw_text"] = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -328,8 +336,15 @@ def _import_incident(node: Node, providers, services) -> bool:
             name=log.text("name", required=True),
             uploaded_at=log.moment("uploaded_at") or incident.created_at,
         )
+        zone, year = log.text("time_zone") or None, log.integer("year")
+        if zone:
+            try:
+                get_zone(zone)
+            except ValueError:
+                raise log.fail("time_zone", f"{zone!r} is not a time zone") from None
         excerpt.store(_log_bytes(log))
         _check_hash(log, excerpt.sha256)
+        read_excerpt(excerpt, zone, year)
     return True
 
 

@@ -14,6 +14,10 @@ def envbool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def envint(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -134,6 +138,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+LOG_UPLOAD_MAX_BYTES = envint("LOG_UPLOAD_MAX_BYTES", 1024**3)  # larger uploads are refused
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 SECURE_CSP = {

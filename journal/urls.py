@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from journal.views import dashboard, evidence, incidents, preferences, providers
+from journal.views import dashboard, evidence, incidents, logs, preferences, providers
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -17,6 +17,13 @@ urlpatterns = [
     path("incidents/<int:pk>/<slug:kind>/<int:item>/edit/", evidence.evidence_edit, name="evidence_edit"),
     path("incidents/<int:pk>/<slug:kind>/<int:item>/delete/", evidence.evidence_delete, name="evidence_delete"),
     path("incidents/<int:pk>/logs/<int:item>/raw/", evidence.log_download, name="log_download"),
+    path("incidents/<int:pk>/logs/<int:item>/", logs.log_excerpt, name="log_excerpt"),
+    path("incidents/<int:pk>/logs/<int:item>/read/", logs.log_reread, name="log_reread"),
+    path("incidents/<int:pk>/suggestions/accept-all/", logs.suggestions_accept_all, name="suggestions_accept_all"),
+    path("incidents/<int:pk>/suggestions/<int:suggestion>/accept/", logs.suggestion_accept, name="suggestion_accept"),
+    path(
+        "incidents/<int:pk>/suggestions/<int:suggestion>/dismiss/", logs.suggestion_dismiss, name="suggestion_dismiss"
+    ),
     path("providers/", providers.provider_list, name="provider_list"),
     path("providers/new/", providers.provider_new, name="provider_new"),
     path("providers/<int:pk>/", providers.provider_detail, name="provider"),

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from journal.logs.importer import read_excerpt
 from journal.models import (
     Incident,
     LogExcerpt,
@@ -92,4 +93,5 @@ class LogExcerptFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, data: bytes = b"Jul 20 08:12:37 host sshd[1205]: bye\n", **kwargs):
         excerpt = model_class(*args, **kwargs)
         excerpt.store(data)
+        read_excerpt(excerpt)
         return excerpt

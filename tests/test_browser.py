@@ -3,6 +3,7 @@
 Skipped where Debian's chromium is not installed (.ci/run installs it)."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -63,7 +64,7 @@ def test_recording_an_outage_in_the_browser_updates_totals_in_place(browser_page
     assert page.input_value("#id_events-zone") == "Asia/Tokyo"
     page.fill("#id_events-at", "2012-07-20T08:39:00")
     page.click("#new-events button[type=submit]")
-    page.wait_for_function("document.querySelector('.total.observed strong').textContent.trim() === '27m'")
+    page.locator(".total.observed strong").filter(has_text=re.compile(r"^\s*27m\s*$")).wait_for()
     assert page.url == incident_url  # swapped in place by htmx, no navigation
 
     page.fill("#id_events-at", "2012-07-20T07:00:00")

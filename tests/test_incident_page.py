@@ -46,7 +46,7 @@ def test_the_page_shows_notice_verbatim_with_hash_contacts_and_logs(client_alice
     assert "発生日時 : 2012年07月20日(金) 06時07分頃" in html
     assert notice.sha256 in html
     assert "opened by provider" in text_of(response)
-    assert "Jul 20 08:12:37 host sshd[1205]: Received signal 15; terminating." in html
+    assert "19 lines: 16 parsed, 3 unparsed (rfc3164 16)" in text_of(response)
     assert vps.log_excerpts.get().sha256 in html
 
 

@@ -80,10 +80,3 @@ def test_a_log_excerpt_keeps_bytes_verbatim_and_removes_the_file_with_the_last_c
     assert path.exists() and twin.read_bytes() == data
     twin.delete()
     assert not path.exists()
-
-
-def test_the_preview_shows_undecodable_bytes_as_replacement_characters():
-    excerpt = LogExcerptFactory(data=b"ok\n\xff bad\n")
-    lines, more = excerpt.preview()
-    assert lines == ["ok", "\ufffd bad"]
-    assert more is False

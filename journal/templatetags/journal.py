@@ -44,3 +44,9 @@ def markdown(text: str) -> str:
 @register.filter
 def seconds(value) -> int:
     return int(value.total_seconds()) if value is not None else 0
+
+
+@register.filter
+def lookup(mapping: dict, key):
+    """mapping[key], or an empty list when the key is missing."""
+    return mapping.get(key, []) if mapping else []

@@ -8,13 +8,13 @@ requests never reach a view (LoginRequiredMiddleware).
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from journal.models import Incident, Provider, Service, SupportContact
+from journal.models import Incident, Provider, Service, SupportContact, TimelineEvent
 
 
 def incident_for_page(request, pk: int) -> Incident:
     """The incident with everything its page shows, in a fixed number of queries."""
     queryset = Incident.objects.select_related("service__provider").prefetch_related(
-        "events",
+        Prefetch("events", queryset=TimelineEvent.objects.select_related("log_line")),
         "notices",
         "log_excerpts",
         Prefetch("support_contacts", queryset=SupportContact.objects.order_by("opened_at", "id")),

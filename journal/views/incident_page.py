@@ -22,6 +22,8 @@ def render_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
         "events_url": reverse("evidence_new", args=[incident.pk, "events"]).removesuffix("new/"),
         "totals": incident.totals,
         "bar": timebar.build(incident),
+        "suggestions": list(incident.pending_suggestions()),
+        "log_context": incident.log_context(),
         "forms": blank_forms(request, incident),
     }
     return render(request, template, context)

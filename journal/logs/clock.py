@@ -1,0 +1,54 @@
+"""Placing wall-clock readings from a log in time: the zone they were written in, the year
+when the format has none (with the Dec 31 → Jan 1 rollover), and DST gaps and folds."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+
+
+class Clock:
+    """Turns (year or None, month, day, hour, minute, second, microsecond) readings, fed in
+    the order of the file, into aware UTC datetimes.
+
+    ``year`` is the year of the first reading without one, unless ``near`` (when the incident
+    happened) says the log began in the year before or after (a December log for a January
+    incident). A month that falls back by more than six (December → January) starts the next
+    year. A time the zone skipped (DST gap) is read with the offset before the change. A time
+    the zone showed twice (DST fold) is the first one, unless that would put the line before
+    the line above it and the second one would not.
+    """
+
+    def __init__(self, zone: tzinfo, year: int, near: datetime | None = None):
+        self.zone = zone
+        self.year = year
+        self.near = near.astimezone(zone) if near else None
+        self.last_month: int | None = None
+        self.last: datetime | None = None
+
+    def place(self, wall: tuple) -> datetime | None:
+        year, month, day, hour, minute, second, micro = wall
+        if year is None:
+            year = self._year_for(month)
+        try:
+            moment = datetime(year, month, day, hour, minute, second, micro, tzinfo=self.zone).astimezone(UTC)
+        except ValueError:  # Feb 30 and the like
+            return None
+        if self.last is not None and moment < self.last:
+            second_reading = datetime(year, month, day, hour, minute, second, micro, tzinfo=self.zone, fold=1)
+            later = second_reading.astimezone(UTC)
+            if later >= self.last:
+                moment = later
+        self.last = moment
+        return moment
+
+    def _year_for(self, month: int) -> int:
+        if self.last_month is None:
+            if self.near is not None and self.near.year == self.year:
+                if month - self.near.month > 6:
+                    self.year -= 1
+                elif self.near.month - month > 6:
+                    self.year += 1
+        elif self.last_month - month > 6:
+            self.year += 1
+        self.last_month = month
+        return self.year

@@ -1,0 +1,171 @@
+"""Reading a stored log excerpt into lines and suggestions.
+
+Streams the stored bytes block by block and writes lines in batches with the database
+cursor's executemany (the ORM's per-object cost is too much for a million lines), so memory
+stays flat whatever the file's size. Lines in = lines stored: every line is stored, parsed
+or not. Runs in one transaction: an excerpt is read whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from journal.logs.clock import Clock
+from journal.logs.formats import parse_line
+from journal.logs.lines import SAMPLE, decode_line, detect_encoding, read_blocks, split_lines
+from journal.logs.rules import match
+from journal.logs.suggest import DEFAULT_GAP, Suggester, Suggestion
+from journal.models import LogExcerpt, LogLine, LogSuggestion
+from journal.timezones import get_zone
+
+BATCH = 5000
+COLUMNS = ["excerpt_id", "number", "at", "host", "program", "pid", "prefix", "message", "format", "rule"]
+
+
+@dataclass
+class Reading:
+    """What reading an excerpt found."""
+
+    lines: int = 0
+    parsed: int = 0
+    encoding: str = ""
+    formats: Counter = field(default_factory=Counter)
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def unparsed(self) -> int:
+        return self.lines - self.parsed
+
+
+def default_year(excerpt: LogExcerpt) -> int:
+    started = excerpt.incident.started_at
+    return timezone.localtime(started, get_zone(excerpt.incident.service.time_zone)).year
+
+
+def read_excerpt(
+    excerpt: LogExcerpt, zone_name: str | None = None, year: int | None = None, gap: timedelta = DEFAULT_GAP
+) -> Reading:
+    """(Re-)read the excerpt's lines: times without a zone in ``zone_name`` (default: the
+    service's), times without a year in ``year`` (default: the incident's)."""
+    zone_name = zone_name or excerpt.incident.service.time_zone
+    zone = get_zone(zone_name)
+    explicit_year = year is not None
+    year = year or default_year(excerpt)
+    clock = Clock(zone, year, near=None if explicit_year else excerpt.incident.started_at)
+    with transaction.atomic():
+        excerpt.clear_lines()
+        with excerpt.raw.open("rb") as fh:
+            reading = _read(excerpt.pk, fh, clock, Suggester(gap))
+        _save_suggestions(excerpt, reading.suggestions)
+        excerpt.encoding = reading.encoding
+        excerpt.time_zone, excerpt.year = zone_name, year
+        excerpt.line_count, excerpt.parsed_count = reading.lines, reading.parsed
+        excerpt.formats = dict(reading.formats.most_common())
+        excerpt.first_at, excerpt.last_at = reading.first_at, reading.last_at
+        excerpt.parsed_at = timezone.now()
+        excerpt.save()
+    return reading
+
+
+def _read(excerpt_id: int, fh, clock: Clock, suggester: Suggester) -> Reading:
+    sample = fh.read(SAMPLE)
+    fh.seek(0)
+    reading = Reading(encoding=detect_encoding(sample))
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = _insert_sql()
+    rows: list[tuple] = []
+    formats = reading.formats
+    number = 0
+    with connection.cursor() as cursor:
+        for number, raw in enumerate(split_lines(read_blocks(fh)), start=1):
+            text = decode_line(raw.data, reading.encoding)
+            if raw.length > len(raw.data):
+                text += f" […cut: the line has {raw.length} bytes]"
+            parsed = parse_line(text)
+            rule = match(text)
+            rule_name = rule.name if rule else ""
+            if parsed is None:
+                rows.append((excerpt_id, number, None, "", "", None, "", text, "", rule_name))
+                suggester.feed(number, None, rule_name, text)
+            else:
+                at = parsed.at if parsed.wall is None else clock.place(parsed.wall)
+                reading.parsed += 1
+                formats[parsed.format] += 1
+                if at is not None:
+                    if reading.first_at is None or at < reading.first_at:
+                        reading.first_at = at
+                    if reading.last_at is None or at > reading.last_at:
+                        reading.last_at = at
+                rows.append(
+                    (
+                        excerpt_id,
+                        number,
+                        adapt(at),
+                        (parsed.host or "")[:255],
+                        (parsed.program or "")[:255],
+                        parsed.pid,
+                        parsed.prefix,
+                        parsed.message,
+                        parsed.format,
+                        rule_name,
+                    )
+                )
+                suggester.feed(number, at, rule_name, _summary(parsed))
+            if len(rows) >= BATCH:
+                cursor.executemany(sql, rows)
+                rows.clear()
+        if rows:
+            cursor.executemany(sql, rows)
+        reading.lines = number
+    reading.suggestions = suggester.found
+    return reading
+
+
+def _summary(parsed) -> str:
+    if not parsed.program:
+        return parsed.message
+    return f"{parsed.program}{f'[{parsed.pid}]' if parsed.pid else ''}: {parsed.message}"
+
+
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    table = quote(LogLine._meta.db_table)
+    return f"INSERT INTO {table} ({', '.join(quote(c) for c in COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+
+
+def _save_suggestions(excerpt: LogExcerpt, suggestions: list[Suggestion]) -> None:
+    """Store the suggestions; one the timeline already has (same time and type, from a log)
+    is stored as accepted and linked to that event, so reading again never duplicates."""
+    if not suggestions:
+        return
+    lines = dict(
+        LogLine.objects.filter(excerpt=excerpt, number__in={s.line for s in suggestions}).values_list("number", "id")
+    )
+    taken = LogSuggestion.objects.filter(excerpt__incident=excerpt.incident, event__isnull=False)
+    events = {(e.at, e.type): e for e in excerpt.incident.events.filter(source="log").exclude(logsuggestion__in=taken)}
+    created = []
+    for s in suggestions:
+        event = events.pop((s.at, s.type), None)
+        if event is not None and event.log_line_id is None:
+            event.log_line_id = lines[s.line]
+            event.save(update_fields=["log_line"])
+        created.append(
+            LogSuggestion(
+                excerpt=excerpt,
+                line_id=lines[s.line],
+                type=s.type,
+                at=s.at,
+                rule=s.rule,
+                text=s.text,
+                event=event,
+                status=LogSuggestion.Status.ACCEPTED if event else LogSuggestion.Status.PENDING,
+            )
+        )
+    LogSuggestion.objects.bulk_create(created)

@@ -1,0 +1,191 @@
+"""A log excerpt's lines (windowed: never all rows at once), reading them again with another
+zone or year, and accepting or dismissing what the logs suggest for the timeline."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from journal.forms import LocalDateTimeField, ZoneInput
+from journal.logs.importer import read_excerpt
+from journal.models import Incident, LogExcerpt, LogLine, LogSuggestion
+from journal.timezones import localize, validate_time_zone
+from journal.views.access import incident_for_page
+from journal.views.incident_page import render_incident
+
+WINDOW = 200
+
+
+class ViewerZoneForm(forms.Form):
+    """Times typed in the viewer's zone; a time that zone skipped is an error on the field."""
+
+    def __init__(self, *args, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(self.fields[name], LocalDateTimeField) and value is not None:
+                try:
+                    cleaned[name] = localize(value, self.zone)
+                except ValueError as exc:
+                    self.add_error(name, str(exc))
+        return cleaned
+
+
+class LineFilter(ViewerZoneForm):
+    host = forms.CharField(required=False)
+    program = forms.CharField(required=False)
+    q = forms.CharField(required=False, label="Text")
+    since = LocalDateTimeField(required=False, label="From")
+    until = LocalDateTimeField(required=False, label="To")
+    detected = forms.BooleanField(required=False, label="Detected lines only")
+
+
+class JumpForm(ViewerZoneForm):
+    at = LocalDateTimeField(label="Jump to time")
+
+
+class ReadForm(forms.Form):
+    time_zone = forms.CharField(
+        label="Zone of times written without one", widget=ZoneInput, validators=[validate_time_zone]
+    )
+    year = forms.IntegerField(label="Year of times written without one", min_value=1970, max_value=2200)
+
+
+def _excerpt(incident: Incident, item: int) -> LogExcerpt:
+    return get_object_or_404(LogExcerpt, pk=item, incident=incident)
+
+
+def _filtered(excerpt: LogExcerpt, filters: LineFilter) -> QuerySet[LogLine]:
+    lines = excerpt.lines.all()
+    if not filters.is_valid():
+        return lines.none()
+    wanted = filters.cleaned_data
+    if wanted["host"]:
+        lines = lines.filter(host=wanted["host"])
+    if wanted["program"]:
+        lines = lines.filter(program=wanted["program"])
+    if wanted["q"]:
+        lines = lines.filter(message__contains=wanted["q"])
+    if wanted["since"]:
+        lines = lines.filter(at__gte=wanted["since"])
+    if wanted["until"]:
+        lines = lines.filter(at__lte=wanted["until"])
+    if wanted["detected"]:
+        lines = lines.exclude(rule="")
+    return lines
+
+
+def log_excerpt(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """A window of lines from line ``from`` on (filters narrow them); ``line`` opens the window
+    around one line (permalinks: ?line=123#L123); ``at`` jumps to the first line at that time."""
+    incident = incident_for_page(request, pk)
+    excerpt = _excerpt(incident, item)
+    zone = request.viewer_zone.key
+    filters = LineFilter(request.GET, zone=zone)
+    jump = JumpForm(request.GET if "at" in request.GET else None, zone=zone)
+    start = _int(request.GET.get("from"), 1)
+    if "line" in request.GET:
+        start = max(1, _int(request.GET["line"], 1) - WINDOW // 4)
+    if jump.is_bound and jump.is_valid():
+        first = excerpt.lines.filter(at__gte=jump.cleaned_data["at"]).order_by("at", "number").first()
+        if first is None:
+            messages.info(request, "No line is at or after that time.")
+        else:
+            return redirect(f"{excerpt.get_absolute_url()}?line={first.number}#L{first.number}")
+    window = list(_filtered(excerpt, filters).filter(number__gte=start).order_by("number")[: WINDOW + 1])
+    more = len(window) > WINDOW
+    window = window[:WINDOW]
+    context = {
+        "incident": incident,
+        "service": incident.service,
+        "excerpt": excerpt,
+        "lines": window,
+        "filters": filters,
+        "jump": jump if jump.is_bound else JumpForm(zone=zone),
+        "read_form": ReadForm(initial={"time_zone": excerpt.time_zone, "year": excerpt.year}),
+        "query": _query_without(request, "from", "line"),
+        "next_from": window[-1].number + 1 if more else None,
+        "previous_from": max(1, start - WINDOW) if start > 1 else None,
+    }
+    return render(request, "logs/excerpt.html", context)
+
+
+@require_POST
+def log_reread(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """Read the lines again with another zone or year (times written without them change)."""
+    incident = incident_for_page(request, pk)
+    excerpt = _excerpt(incident, item)
+    form = ReadForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect(excerpt.get_absolute_url())
+    reading = read_excerpt(excerpt, form.cleaned_data["time_zone"], form.cleaned_data["year"])
+    messages.success(
+        request,
+        f"Read {reading.lines} lines again as {excerpt.time_zone}, {excerpt.year}: "
+        f"{len(reading.suggestions)} suggested events.",
+    )
+    return redirect(excerpt.get_absolute_url())
+
+
+def _suggestion(incident: Incident, suggestion: int) -> LogSuggestion:
+    return get_object_or_404(
+        LogSuggestion.objects.select_related("excerpt__incident", "line"),
+        pk=suggestion,
+        excerpt__incident=incident,
+        status=LogSuggestion.Status.PENDING,
+    )
+
+
+def _back_to_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
+    if request.htmx:
+        return render_incident(request, incident_for_page(request, incident.pk))
+    return redirect(reverse("incident", args=[incident.pk]) + "#log-suggestions")
+
+
+@require_POST
+def suggestion_accept(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
+    incident = incident_for_page(request, pk)
+    _suggestion(incident, suggestion).accept()
+    return _back_to_incident(request, incident)
+
+
+@require_POST
+def suggestion_dismiss(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
+    incident = incident_for_page(request, pk)
+    found = _suggestion(incident, suggestion)
+    found.status = LogSuggestion.Status.DISMISSED
+    found.save(update_fields=["status"])
+    return _back_to_incident(request, incident)
+
+
+@require_POST
+def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = incident_for_page(request, pk)
+    pending = LogSuggestion.objects.filter(excerpt__incident=incident, status=LogSuggestion.Status.PENDING)
+    for found in pending.select_related("excerpt__incident", "line"):
+        found.accept()
+    return _back_to_incident(request, incident)
+
+
+def _int(value, default: int) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def _query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
