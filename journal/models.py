@@ -405,7 +405,8 @@ class LogExcerpt(models.Model):
 class LogLine(models.Model):
     """One line of an excerpt, parsed or not: ``prefix + message`` is the line as decoded."""
 
-    excerpt = models.ForeignKey(LogExcerpt, on_delete=models.CASCADE, related_name="lines")
+    # No index of its own: the unique (excerpt, number) constraint serves excerpt lookups.
+    excerpt = models.ForeignKey(LogExcerpt, on_delete=models.CASCADE, related_name="lines", db_index=False)
     number = models.PositiveIntegerField()
     at = models.DateTimeField(null=True, blank=True)
     host = models.CharField(max_length=255, blank=True)

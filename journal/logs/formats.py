@@ -23,10 +23,12 @@ MONTHS = {
 }
 _MON = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 
+_TAG_PATTERN = r"(?:([^\s:\[\]]+)(?:\[(\d{1,9})\])?: )?"  # program[pid]: (optional)
 _BSD = re.compile(
     rf"(?:<\d{{1,3}}>)?({_MON}) +(\d{{1,2}}) (\d\d):(\d\d):(\d\d)(?:\.(\d{{1,6}}))?(?: (\d{{4}}))? (\S+) "
+    + _TAG_PATTERN
 )
-_TAG = re.compile(r"([^\s:\[\]]+)(?:\[(\d{1,9})\])?: ")
+_TAG = re.compile(_TAG_PATTERN)
 _RFC5424 = re.compile(r"<\d{1,3}>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+) ?")
 _ISO = re.compile(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(Z|[+-]\d\d:?\d\d)? (\S+) ")
 _DMESG = re.compile(r"\[\s*(\d+\.\d+)\] ")
@@ -63,20 +65,20 @@ def parse_line(text: str) -> Parsed | None:
 
 def _tagged(fmt: str, text: str, head_end: int, host: str | None, **times) -> Parsed:
     tag = _TAG.match(text, head_end)
-    if tag:
-        program, pid = tag.group(1), tag.group(2)
-        return Parsed(fmt, text[: tag.end()], text[tag.end() :], host, program, int(pid) if pid else None, **times)
-    return Parsed(fmt, text[:head_end], text[head_end:], host, **times)
+    program, pid = tag.groups()
+    return Parsed(fmt, text[: tag.end()], text[tag.end() :], host, program, int(pid) if pid else None, **times)
 
 
 def _bsd(text: str) -> Parsed | None:
-    m = _BSD.match(text)
+    m = _BSD.match(text)  # one regex for the head and the tag: this runs for every line
     if not m:
         return None
-    mon, day, hh, mm, ss, frac, year, host = m.groups()
+    mon, day, hh, mm, ss, frac, year, host, program, pid = m.groups()
     micro = int(frac.ljust(6, "0")) if frac else 0
     wall = (int(year) if year else None, MONTHS[mon], int(day), int(hh), int(mm), int(ss), micro)
-    return _tagged("journal-short-precise" if frac else "rfc3164", text, m.end(), host, wall=wall)
+    end = m.end()
+    fmt = "journal-short-precise" if frac else "rfc3164"
+    return Parsed(fmt, text[:end], text[end:], host, program, int(pid) if pid else None, wall=wall)
 
 
 def _iso(text: str) -> Parsed | None:

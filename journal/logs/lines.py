@@ -87,12 +87,25 @@ def detect_encoding(sample: bytes) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Encodings in which a line's bytes can be decoded together with other lines' (no shift state,
+# and no byte of a multi-byte character is a line end).
+_STATELESS = {"utf-8", "cp932", "shift_jis", "euc_jp", "cp1252", "latin_1", "iso8859_1", "ascii"}
+
+
+def _escape_controls(text: str) -> str:
+    if _CONTROL.search(text):
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text
 
 
 def decode_line(data: bytes, encoding: str) -> str:
     """The line as text. Bytes that do not decode are shown escaped (\\xff), and so are NUL
     and other control characters (except tab), so nothing is lost and nothing breaks storage."""
-    text = data.decode(encoding, errors="backslashreplace")
-    if _CONTROL.search(text):
-        text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    return text
+    return _escape_controls(data.decode(encoding, errors="backslashreplace"))
+
+
+def decode_lines(lines: list[bytes], encoding: str) -> list[str]:
+    """decode_line for many lines at once (one decode call for a stateless encoding)."""
+    if encoding not in _STATELESS:
+        return [decode_line(line, encoding) for line in lines]
+    return _escape_controls(b"\n".join(lines).decode(encoding, errors="backslashreplace")).split("\n")

@@ -12,8 +12,10 @@ A detected line without a time (a journal "-- Reboot --" marker) takes the next 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from journal.downtime import format_duration
 from journal.logs.rules import BY_NAME
@@ -32,16 +34,21 @@ class Suggestion:
 
 
 class Suggester:
-    def __init__(self, gap: timedelta = DEFAULT_GAP):
+    """Fed every line in order; ``describe`` turns what is fed as a line into its text, only
+    for the few lines a suggestion quotes."""
+
+    def __init__(self, gap: timedelta = DEFAULT_GAP, describe: Callable[[Any], str] = str):
         self.gap = gap
+        self.describe = describe
         self.state = "unknown"
         self.found: list[Suggestion] = []
         self._last: tuple[int, datetime, str] | None = None  # the last line with a time
         self._waiting: tuple[int, str, str] | None = None  # a detection still without a time
         self._last_observed: dict[str, datetime] = {}
 
-    def feed(self, number: int, at: datetime | None, rule: str, summary: str) -> None:
-        """One line: its number, time (or None), the rule it matched ('' for none), its text."""
+    def feed(self, number: int, at: datetime | None, rule: str, summary: Any) -> None:
+        """One line: its number, time (or None), the rule it matched ('' for none), and the line
+        (text, or anything ``describe`` reads)."""
         if at is None:
             if rule:
                 self._waiting = (number, rule, summary)
@@ -58,7 +65,7 @@ class Suggester:
         kind = BY_NAME[rule].kind
         if kind in DOWN_KINDS:
             if self.state != "down":
-                self._suggest("down", at, number, rule, summary)
+                self._suggest("down", at, number, rule, self.describe(summary))
                 self.state = "down"
         elif kind == "boot":
             if self.state != "down" and self._last and at - self._last[1] > self.gap:
@@ -73,12 +80,12 @@ class Suggester:
                 )
                 self.state = "down"
             if self.state == "down":
-                self._suggest("up", at, number, rule, summary)
+                self._suggest("up", at, number, rule, self.describe(summary))
             self.state = "up"
         else:
             previous = self._last_observed.get(rule)
             if previous is None or at - previous > self.gap:
-                self._suggest("observation", at, number, rule, f"{BY_NAME[rule].description}: {summary}")
+                self._suggest("observation", at, number, rule, f"{BY_NAME[rule].description}: {self.describe(summary)}")
             self._last_observed[rule] = at
 
     def _suggest(self, kind: str, at: datetime, number: int, rule: str, text: str) -> None:

@@ -1,0 +1,74 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from journal.logs.importer import read_excerpt
+from journal.logs.lines import read_blocks
+from journal.models import Incident, LogExcerpt
+from journal.timezones import get_zone
+
+
+def iso_utc(moment) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+class Command(BaseCommand):
+    help = "Store a log file verbatim on an incident, read every line, and report what it proves."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--incident", type=int, required=True, help="The incident's id.")
+        parser.add_argument("--tz", help="Zone of times written without one (default: the service's).")
+        parser.add_argument("--year", type=int, help="Year of times written without one (default: the incident's).")
+        parser.add_argument("--accept", action="store_true", help="Put the suggested events on the timeline.")
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args, path, incident, tz=None, year=None, accept=False, format="text", **options):
+        source = Path(path)
+        if not source.exists():
+            raise CommandError(f"{path}: no such file")
+        if not source.is_file():
+            raise CommandError(f"{path}: not a file")
+        found = Incident.objects.select_related("service").filter(pk=incident).first()
+        if found is None:
+            raise CommandError(f"no incident with id {incident}")
+        if tz:
+            try:
+                get_zone(tz)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+        with transaction.atomic():
+            excerpt = LogExcerpt(incident=found, name=source.name)
+            with source.open("rb") as fh:
+                excerpt.store_stream(read_blocks(fh))
+            reading = read_excerpt(excerpt, tz, year)
+            if accept:
+                for suggestion in excerpt.suggestions.filter(status="pending"):
+                    suggestion.accept()
+        summary = {
+            "excerpt": excerpt.pk,
+            "lines": reading.lines,
+            "parsed": reading.parsed,
+            "unparsed": reading.unparsed,
+            "encoding": reading.encoding,
+            "formats": dict(reading.formats.most_common()),
+            "first_at": iso_utc(reading.first_at),
+            "last_at": iso_utc(reading.last_at),
+            "sha256": excerpt.sha256,
+            "events": [
+                {"type": s.type, "at": iso_utc(s.at), "line": s.line, "text": s.text} for s in reading.suggestions
+            ],
+        }
+        if format == "json":
+            self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"{source.name}: {summary['lines']} lines, {summary['parsed']} parsed, {summary['unparsed']} unparsed "
+            f"({summary['encoding']}; {', '.join(f'{k} {v}' for k, v in summary['formats'].items()) or 'no format'})"
+        )
+        for event in summary["events"]:
+            self.stdout.write(f"  {event['type']:<11} {event['at']}  line {event['line']}: {event['text']}")
+        if accept:
+            self.stdout.write(f"Accepted {len(summary['events'])} events onto incident {found.pk}.")
