@@ -11,8 +11,10 @@ SCHEMA = """CREATE TABLE logline (id INTEGER PRIMARY KEY AUTOINCREMENT, excerpt_
   number INTEGER NOT NULL, at DATETIME NULL, host VARCHAR(255) NOT NULL, program VARCHAR(255) NOT NULL,
   pid INTEGER NULL, prefix TEXT NOT NULL, message TEXT NOT NULL, format VARCHAR(32) NOT NULL,
   rule VARCHAR(64) NOT NULL, UNIQUE (excerpt_id, number))"""
-INSERT = "INSERT INTO logline (excerpt_id, number, at, host, program, pid, prefix, message, format, rule) " \
-         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+INSERT = (
+    "INSERT INTO logline (excerpt_id, number, at, host, program, pid, prefix, message, format, rule) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def run(path: str, database: str) -> tuple[int, float]:
@@ -30,8 +32,20 @@ def run(path: str, database: str) -> tuple[int, float]:
             m = LINE.match(line)
             if m:
                 mon, day, clock, host, program, pid, message = m.groups()
-                rows.append((1, number, f"2024-{mon} {day} {clock}", host, program or "", pid and int(pid),
-                             line[: m.start(7)], message, "rfc3164", ""))
+                rows.append(
+                    (
+                        1,
+                        number,
+                        f"2024-{mon} {day} {clock}",
+                        host,
+                        program or "",
+                        pid and int(pid),
+                        line[: m.start(7)],
+                        message,
+                        "rfc3164",
+                        "",
+                    )
+                )
             else:
                 rows.append((1, number, None, "", "", None, "", line, "", ""))
             if len(rows) >= 5000:

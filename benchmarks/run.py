@@ -40,8 +40,13 @@ def make_incident(events: int) -> Incident:
     incident = Incident.objects.create(service=service, title=f"{events} events", status="resolved")
     start = datetime(2024, 1, 1, tzinfo=UTC)
     TimelineEvent.objects.bulk_create(
-        TimelineEvent(incident=incident, at=start + timedelta(minutes=i), type=TYPES[i % len(TYPES)],
-                      source="log", text=f"host sshd[{1000 + i}]: line {i} of the evidence")
+        TimelineEvent(
+            incident=incident,
+            at=start + timedelta(minutes=i),
+            type=TYPES[i % len(TYPES)],
+            source="log",
+            text=f"host sshd[{1000 + i}]: line {i} of the evidence",
+        )
         for i in range(events)
     )
     return incident

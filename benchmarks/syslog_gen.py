@@ -3,7 +3,7 @@ with a shutdown and a boot every so often. Deterministic (seeded)."""
 
 import random
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 PROGRAMS = [
     ("sshd", "Accepted publickey for deploy from 203.0.113.{n} port {p} ssh2: ED25519 SHA256:abc{n}"),
@@ -11,20 +11,23 @@ PROGRAMS = [
     ("CRON", "(root) CMD (/usr/local/bin/backup --quiet {n})"),
     ("postfix/smtpd", "connect from mail-{n}.example.net[192.0.2.{n}]"),
     ("postfix/qmgr", "4F2A{p}: from=<alerts@example.org>, size={p}, nrcpt=1 (queue active)"),
-    ("nginx", "10.0.0.{n} - - \"GET /api/v1/items/{p} HTTP/1.1\" 200 {p}"),
+    ("nginx", '10.0.0.{n} - - "GET /api/v1/items/{p} HTTP/1.1" 200 {p}'),
     ("kernel", "[UFW BLOCK] IN=eth0 OUT= SRC=203.0.113.{n} DST=192.0.2.1 PROTO=TCP SPT={p} DPT=22"),
     ("systemd", "Started Session {p} of user deploy."),
     ("dovecot", "imap-login: Login: user=<u{n}>, method=PLAIN, rip=198.51.100.{n}, lip=192.0.2.1, TLS"),
 ]
 SHUTDOWN = ["sshd[{pid}]: Received signal 15; terminating.", "kernel: Stopping cron.", "syslogd: exiting on signal 15"]
-BOOT = ["syslogd: restart", "syslogd: kernel boot file is /boot/kernel/kernel",
-        "kernel: Copyright (c) 1992-2024 The FreeBSD Project."]
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+BOOT = [
+    "syslogd: restart",
+    "syslogd: kernel boot file is /boot/kernel/kernel",
+    "kernel: Copyright (c) 1992-2024 The FreeBSD Project.",
+]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def lines(count: int, seed: int = 7):
     rng = random.Random(seed)
-    moment = datetime(2024, 1, 1)
+    moment = datetime(2024, 1, 1, tzinfo=UTC)  # written as wall-clock readings, zone-less
     written = 0
     while written < count:
         moment += timedelta(milliseconds=rng.randint(10, 900))

@@ -93,7 +93,11 @@ TEMPLATES = [
 
 SQLITE_PATH = DATA_DIR / "journal.sqlite3"
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=envint("CONN_MAX_AGE", 0), conn_health_checks=True
+        )
+    }
 else:
     DATABASES = {
         "default": {

@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+from django.db import connections
 
 from journal.models import TimelineEvent
 from tests.factories import ServiceFactory, UserFactory
@@ -41,6 +42,9 @@ def browser_page(live_server):
         page.on("console", lambda m: page.problems.append(m.text) if "Content Security Policy" in m.text else None)
         yield page
         browser.close()
+        # ORM calls made while playwright's loop runs get connections of their own (asgiref
+        # keeps them per context): close them, or PostgreSQL refuses to drop the test database.
+        connections.close_all()
 
 
 def test_recording_an_outage_in_the_browser_updates_totals_in_place(browser_page, live_server):

@@ -106,6 +106,6 @@ def decode_line(data: bytes, encoding: str) -> str:
 
 def decode_lines(lines: list[bytes], encoding: str) -> list[str]:
     """decode_line for many lines at once (one decode call for a stateless encoding)."""
-    if encoding not in _STATELESS:
+    if encoding not in _STATELESS or not lines:
         return [decode_line(line, encoding) for line in lines]
     return _escape_controls(b"\n".join(lines).decode(encoding, errors="backslashreplace")).split("\n")

@@ -1,0 +1,64 @@
+from datetime import UTC, datetime, timedelta
+
+from journal.logs.suggest import Suggester
+
+
+def at(minute: int, second: int = 0) -> datetime:
+    return datetime(2024, 3, 1, 10, 0, tzinfo=UTC) + timedelta(minutes=minute, seconds=second)
+
+
+def run(lines, gap=timedelta(minutes=5)):
+    suggester = Suggester(gap)
+    for number, (moment, rule, text) in enumerate(lines, start=1):
+        suggester.feed(number, moment, rule, text)
+    return [(s.type, s.at, s.line, s.rule) for s in suggester.found]
+
+
+def test_a_shutdown_sequence_and_a_boot_sequence_give_one_down_and_one_up():
+    lines = [
+        (at(0), "sigterm", "sshd: Received signal 15"),
+        (at(0), "rc-stopping", "kernel: Stopping cron."),
+        (at(0, 1), "syslogd-exiting", "syslogd: exiting on signal 15"),
+        (at(27), "syslogd-restart", "syslogd: restart"),
+        (at(27), "kernel-boot-file", "syslogd: kernel boot file is /boot/kernel/kernel"),
+        (at(27), "", "kernel: ordinary"),
+    ]
+    assert run(lines) == [("down", at(0), 1, "sigterm"), ("up", at(27), 4, "syslogd-restart")]
+
+
+def test_silence_ending_in_a_boot_is_a_down_from_the_last_line_before_it():
+    lines = [(at(0), "", "cron: ok"), (at(1), "", "cron: ok"), (at(30), "linux-version", "kernel: Linux version 6")]
+    found = run(lines)
+    assert found == [("down", at(1), 2, "silence"), ("up", at(30), 3, "linux-version")]
+
+
+def test_a_boot_after_a_short_gap_without_a_shutdown_is_not_a_down():
+    assert run([(at(0), "", "x"), (at(2), "linux-version", "kernel: Linux version 6")]) == []
+
+
+def test_a_boot_marker_without_a_time_takes_the_next_lines_time():
+    lines = [
+        (at(0), "system-rebooting", "System is rebooting."),
+        (None, "journal-boot", "-- Reboot --"),
+        (at(9), "", "kernel: first line"),
+    ]
+    assert run(lines) == [("down", at(0), 1, "system-rebooting"), ("up", at(9), 2, "journal-boot")]
+
+
+def test_repeated_observations_are_suggested_once_per_gap():
+    lines = [
+        (at(0), "disk-error", "I/O error"),
+        (at(1), "disk-error", "I/O error"),
+        (at(2), "disk-error", "I/O"),
+        (at(20), "disk-error", "I/O error"),
+        (at(20), "oom-killer", "Out of memory: Killed process"),
+    ]
+    assert [(kind, line) for kind, _, line, _ in run(lines)] == [
+        ("observation", 1),
+        ("observation", 4),
+        ("observation", 5),
+    ]
+
+
+def test_a_crash_is_a_down():
+    assert run([(at(0), "kernel-panic", "Kernel panic")]) == [("down", at(0), 1, "kernel-panic")]
