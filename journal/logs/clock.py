@@ -26,9 +26,13 @@ class Clock:
         self.last: datetime | None = None
 
     def place(self, wall: tuple) -> datetime | None:
+        """The reading's moment in UTC; its parts may be numbers or the digits written
+        (the fraction of a second as digits, left-aligned: "5" is half a second)."""
         year, month, day, hour, minute, second, micro = wall
-        if year is None:
-            year = self._year_for(month)
+        if isinstance(day, str):
+            day, hour, minute, second = int(day), int(hour), int(minute), int(second)
+            micro = int(micro.ljust(6, "0")) if micro else 0
+        year = int(year) if year else self._year_for(month)
         try:
             moment = datetime(year, month, day, hour, minute, second, micro, tzinfo=self.zone).astimezone(UTC)
         except ValueError:  # Feb 30 and the like

@@ -82,23 +82,25 @@ def _read(excerpt_id: int, fh, clock: Clock, suggester: Suggester) -> Reading:
     adapt = _datetime_adapter()
     sql = _insert_sql()
     formats = reading.formats
-    number = 0
+    number = parsed_count = 0
     last_wall, at, stored_at = None, None, None  # lines often share a timestamp: place it once
+    previous = None  # (number, time, line) of the last line with a time
     with connection.cursor() as cursor:
         for batch in batched(split_lines(read_blocks(fh)), BATCH):
-            texts = decode_lines([raw.data for raw in batch], reading.encoding)
+            texts = decode_lines([data for data, _ in batch], reading.encoding)
             detected = match_lines(texts)
             rows = []
-            for index, (raw, text) in enumerate(zip(batch, texts, strict=True)):
+            for index, ((data, length), text) in enumerate(zip(batch, texts, strict=True)):
                 number += 1
-                if raw.length > len(raw.data):
-                    text += f" […cut: the line has {raw.length} bytes]"
+                if length > len(data):
+                    text += f" […cut: the line has {length} bytes]"
                 rule = detected.get(index)
                 rule_name = rule.name if rule else ""
                 parsed = parse_line(text)
                 if parsed is None:
                     rows.append((excerpt_id, number, None, "", "", None, "", text, "", rule_name))
-                    suggester.feed(number, None, rule_name, text)
+                    if rule_name or suggester.waiting:
+                        suggester.feed(number, None, rule_name, text, previous)
                     continue
                 if parsed.wall is None or parsed.wall != last_wall:
                     at = parsed.at if parsed.wall is None else clock.place(parsed.wall)
@@ -108,12 +110,16 @@ def _read(excerpt_id: int, fh, clock: Clock, suggester: Suggester) -> Reading:
                             reading.first_at = at
                         if reading.last_at is None or at > reading.last_at:
                             reading.last_at = at
-                reading.parsed += 1
+                parsed_count += 1
                 formats[parsed.format] += 1
-                rows.append((excerpt_id, number, stored_at, (parsed.host or "")[:255], (parsed.program or "")[:255],
-                             parsed.pid, parsed.prefix, parsed.message, parsed.format, rule_name))  # fmt: skip
-                suggester.feed(number, at, rule_name, parsed)
+                rows.append((excerpt_id, number, stored_at, parsed.host[:255], parsed.program[:255], parsed.pid,
+                             parsed.prefix, parsed.message, parsed.format, rule_name))  # fmt: skip
+                if rule_name or suggester.waiting:
+                    suggester.feed(number, at, rule_name, parsed, previous)
+                if at is not None:
+                    previous = (number, at, parsed)
             cursor.executemany(sql, rows)
+    reading.parsed = parsed_count
     reading.lines = number
     reading.suggestions = suggester.found
     return reading

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
@@ -17,15 +16,10 @@ SAMPLE = 256 * 1024
 _EOL = re.compile(rb"\r\n|\r|\n")
 
 
-@dataclass(frozen=True)
-class RawLine:
-    data: bytes  # at most MAX_LINE bytes, without its line end
-    length: int  # the line's real length in bytes (more than len(data) when cut)
-
-
-def split_lines(blocks: Iterable[bytes], max_line: int = MAX_LINE) -> Iterator[RawLine]:
-    """Lines of a byte stream. LF, CRLF and a lone CR all end a line; a last line without an
-    end still counts; a line longer than ``max_line`` is cut (its length is kept)."""
+def split_lines(blocks: Iterable[bytes], max_line: int = MAX_LINE) -> Iterator[tuple[bytes, int]]:
+    """Lines of a byte stream, as (data, length): the line without its end, at most
+    ``max_line`` bytes of it, and its real length (more than len(data) when it was cut).
+    LF, CRLF and a lone CR all end a line; a last line without an end still counts."""
     pending = b""
     dropped = 0  # bytes of an over-long line past max_line, not kept
     for block in blocks:
@@ -56,9 +50,8 @@ def split_lines(blocks: Iterable[bytes], max_line: int = MAX_LINE) -> Iterator[R
         yield _line(pending, dropped, max_line)
 
 
-def _line(data: bytes, dropped: int, max_line: int) -> RawLine:
-    length = len(data) + dropped
-    return RawLine(data[:max_line], length)
+def _line(data: bytes, dropped: int, max_line: int) -> tuple[bytes, int]:
+    return data[:max_line], len(data) + dropped
 
 
 def read_blocks(fh, size: int = BLOCK) -> Iterator[bytes]:

@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from journal.logs.clock import Clock
 from journal.logs.formats import parse_line
 
 
@@ -32,7 +33,7 @@ from journal.logs.formats import parse_line
             "Jul  4 08:12:37 host last message repeated 3 times",
             "rfc3164",
             "host",
-            None,
+            "",
             None,
             "last message repeated 3 times",
             (None, 7, 4, 8, 12, 37, 0),
@@ -122,7 +123,7 @@ from journal.logs.formats import parse_line
         (
             "[    0.000000] Linux version 6.1.0-18-amd64",
             "dmesg",
-            None,
+            "",
             "kernel",
             None,
             "Linux version 6.1.0-18-amd64",
@@ -132,7 +133,7 @@ from journal.logs.formats import parse_line
         (
             "[Fri Jul 20 08:12:37 2012] EXT4-fs error (device sda1)",
             "dmesg-T",
-            None,
+            "",
             "kernel",
             None,
             "EXT4-fs error (device sda1)",
@@ -142,6 +143,7 @@ from journal.logs.formats import parse_line
     ],
 )
 def test_each_format(line, fmt, host, program, pid, message, wall, at):
+    """``wall``: the reading expected (year or None, month, day, hour, minute, second, µs)."""
     parsed = parse_line(line)
     assert (parsed.format, parsed.host, parsed.program, parsed.pid, parsed.message) == (
         fmt,
@@ -150,7 +152,12 @@ def test_each_format(line, fmt, host, program, pid, message, wall, at):
         pid,
         message,
     )
-    assert (parsed.wall, parsed.at) == (wall, at)
+    assert parsed.at == at
+    if wall is None:
+        assert parsed.wall is None
+    else:
+        year, *rest = wall
+        assert Clock(UTC, 2000).place(parsed.wall) == datetime(year or 2000, *rest, tzinfo=UTC)
     if fmt != "journal-json":
         assert parsed.prefix + parsed.message == line
 

@@ -6,7 +6,7 @@ from journal.logs.lines import decode_line, decode_lines, detect_encoding, split
 
 def lines_of(data: bytes, block: int = 7, max_line: int = 64 * 1024) -> list[tuple[bytes, int]]:
     blocks = [data[i : i + block] for i in range(0, len(data), block)]
-    return [(line.data, line.length) for line in split_lines(blocks, max_line)]
+    return list(split_lines(blocks, max_line))
 
 
 def test_lf_crlf_and_lone_cr_all_end_a_line():

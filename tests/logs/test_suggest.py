@@ -8,9 +8,14 @@ def at(minute: int, second: int = 0) -> datetime:
 
 
 def run(lines, gap=timedelta(minutes=5)):
+    """Feed lines as the importer does: detected ones, and any while a detection waits."""
     suggester = Suggester(gap)
+    previous = None
     for number, (moment, rule, text) in enumerate(lines, start=1):
-        suggester.feed(number, moment, rule, text)
+        if rule or suggester.waiting:
+            suggester.feed(number, moment, rule, text, previous)
+        if moment is not None:
+            previous = (number, moment, text)
     return [(s.type, s.at, s.line, s.rule) for s in suggester.found]
 
 
@@ -28,8 +33,8 @@ def test_a_shutdown_sequence_and_a_boot_sequence_give_one_down_and_one_up():
 
 def test_silence_ending_in_a_boot_is_a_down_from_the_last_line_before_it():
     lines = [(at(0), "", "cron: ok"), (at(1), "", "cron: ok"), (at(30), "linux-version", "kernel: Linux version 6")]
-    found = run(lines)
-    assert found == [("down", at(1), 2, "silence"), ("up", at(30), 3, "linux-version")]
+    suggester_found = run(lines)
+    assert suggester_found == [("down", at(1), 2, "silence"), ("up", at(30), 3, "linux-version")]
 
 
 def test_a_boot_after_a_short_gap_without_a_shutdown_is_not_a_down():

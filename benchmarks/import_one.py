@@ -1,0 +1,56 @@
+"""Import one log file into a fresh journal and print what it cost, as JSON: lines, seconds,
+and the process's peak resident memory. Run as a separate process by benchmarks/run.py, so
+each measurement has a process of its own."""
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="journal-bench-import-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from journal.logs.importer import read_excerpt  # noqa: E402
+from journal.logs.lines import read_blocks  # noqa: E402
+from journal.models import Incident, LogExcerpt, Provider, Service  # noqa: E402
+
+
+def main(path: str) -> None:
+    call_command("migrate", verbosity=0)
+    provider = Provider.objects.create(name="Bench Hosting")
+    service = Service.objects.create(provider=provider, name="vps", time_zone="Europe/Berlin")
+    incident = Incident.objects.create(service=service, title="bench")
+    started = time.perf_counter()
+    excerpt = LogExcerpt(incident=incident, name=Path(path).name)
+    with open(path, "rb") as fh:
+        excerpt.store_stream(read_blocks(fh))
+    stored = time.perf_counter()
+    reading = read_excerpt(excerpt, year=2024)
+    done = time.perf_counter()
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "lines": reading.lines,
+                "store_s": stored - started,
+                "read_s": done - stored,
+                "suggestions": len(reading.suggestions),
+                "peak_rss_mb": round(peak_kib / 1024, 1),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
