@@ -212,6 +212,7 @@ def _vps_outage() -> dict:
                 "raw_text": ONAMAE_NOTICE,
                 "claimed_start": _at("20", "06:07:00"),
                 "claimed_end": _at("20", "13:00:00"),
+                "approximate": True,
                 "target": "VPS(KVM)ご利用の一部のお客様(cnode-a1104)",
                 "cause": "収容サーバの高負荷 (host server under high load); VPS rebooted as part of the recovery.",
             },

@@ -165,6 +165,41 @@ def totals(events: Iterable[tuple[datetime, str]], until: datetime | None, claim
     )
 
 
+@dataclass(frozen=True)
+class Reconciliation:
+    """What the provider claimed beside what was observed."""
+
+    claimed: Interval | None
+    start_gap: timedelta | None  # first observed down − claimed start (> 0: the claim starts earlier)
+    end_gap: timedelta | None  # claimed end − last observed up (> 0: the claim ends later)
+    outside: timedelta  # observed downtime outside the claimed window
+    false_statuses: list[tuple[datetime, str]]  # (when, what) status claims made while observed down
+    notice_latency: timedelta | None  # first notice − first observed down
+
+    @property
+    def discrepancies(self) -> int:
+        return len(self.false_statuses) + (1 if self.outside else 0)
+
+
+def reconcile(
+    totals: Totals, status_claims: Iterable[tuple[datetime, str]], first_notice: datetime | None
+) -> Reconciliation:
+    """``status_claims``: (when, what) the provider's panel or status page said."""
+    claimed, down = totals.claimed, totals.down
+    first_down, last_up = totals.first_down, totals.last_up
+    inside = measure(clip(down, claimed.start, claimed.end)) if claimed else ZERO
+    return Reconciliation(
+        claimed=claimed,
+        start_gap=first_down - claimed.start if claimed and first_down else None,
+        end_gap=claimed.end - last_up if claimed and last_up else None,
+        outside=totals.observed - inside if claimed else ZERO,
+        false_statuses=sorted(
+            (as_utc(at), what) for at, what in status_claims if any(i.start <= as_utc(at) < i.end for i in down)
+        ),
+        notice_latency=as_utc(first_notice) - first_down if first_notice and first_down else None,
+    )
+
+
 def format_duration(value: timedelta | float | None) -> str:
     """3h 01m; 2d 03h 05m past a day; 27m under an hour; 0m for none; minutes rounded down."""
     if value is None:

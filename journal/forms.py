@@ -219,7 +219,7 @@ class NoticeForm(ZonedModelForm):
 
     class Meta:
         model = ProviderNotice
-        fields = ["url", "retrieved_at", "raw_text", "claimed_start", "claimed_end", "target", "cause"]
+        fields = ["url", "retrieved_at", "raw_text", "claimed_start", "claimed_end", "approximate", "target", "cause"]
         field_classes = {name: LocalDateTimeField for name in ("retrieved_at", "claimed_start", "claimed_end")}
         widgets = {"cause": forms.Textarea(attrs={"rows": 2})}
         labels = {"url": "URL"}

@@ -147,6 +147,14 @@ class Incident(models.Model):
     def totals(self) -> downtime.Totals:
         return self.compute_totals()
 
+    def reconciliation(self) -> downtime.Reconciliation:
+        """The provider's claims beside the observations (needs events and notices)."""
+        return downtime.reconcile(
+            self.totals,
+            ((e.at, e.text) for e in self.events.all() if e.type == TimelineEvent.Type.STATUS_CLAIMED),
+            min((n.retrieved_at for n in self.notices.all()), default=None),
+        )
+
     def pending_suggestions(self):
         """What the logs prove that the timeline does not have yet, in time order."""
         return (
@@ -236,6 +244,9 @@ class ProviderNotice(models.Model):
     sha256 = models.CharField(max_length=64, editable=False)
     claimed_start = models.DateTimeField(null=True, blank=True)
     claimed_end = models.DateTimeField(null=True, blank=True)
+    approximate = models.BooleanField(
+        default=False, help_text="The notice gives its times as approximate (頃, around)."
+    )
     target = models.CharField(max_length=300, blank=True)
     cause = models.TextField(blank=True)
 

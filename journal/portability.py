@@ -94,6 +94,7 @@ def _export_incident(incident: Incident) -> dict[str, Any]:
                 "sha256": n.sha256,
                 "claimed_start": _iso(n.claimed_start),
                 "claimed_end": _iso(n.claimed_end),
+                "approximate": n.approximate,
                 "target": n.target,
                 "cause": n.cause,
             }
@@ -323,6 +324,7 @@ def _import_incident(node: Node, providers, services) -> bool:
                 retrieved_at=notice.moment("retrieved_at") or incident.created_at,
                 claimed_start=notice.moment("claimed_start"),
                 claimed_end=notice.moment("claimed_end"),
+                approximate=notice.boolean("approximate"),
                 target=notice.text("target"),
                 cause=notice.text("cause"),
             ),

@@ -13,7 +13,7 @@ from django_htmx.http import reswap, retarget
 
 from journal.models import Incident
 from journal.views.access import incident_for_page
-from journal.views.evidence_forms import KINDS, evidence_form, evidence_kind
+from journal.views.evidence_forms import KINDS, evidence_form, evidence_kind, read_notice
 from journal.views.incident_page import render_incident
 
 
@@ -28,36 +28,39 @@ def _changed(request: HttpRequest, incident: Incident, kind: str) -> HttpRespons
 
 
 def _show_form(request: HttpRequest, incident: Incident, form, status: int = 200) -> HttpResponse:
+    """The form alone; with htmx, after a POST, in place of the form that was sent."""
     template = "incidents/evidence_form.html"
     context = {"incident": incident, "form": form}
     if request.htmx:
         response = render(request, template + "#form", context, status=status)
-        if status == 422:
+        if request.method == "POST":
             response = reswap(retarget(response, f"#{form.dom_id}"), "outerHTML")
         return response
     return render(request, template, context, status=status)
 
 
-def _save_or_show(request: HttpRequest, incident: Incident, form) -> HttpResponse:
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            return _changed(request, incident, form.kind)
-        return _show_form(request, incident, form, status=422)
-    return _show_form(request, incident, form)
+def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=None) -> HttpResponse:
+    if request.method != "POST":
+        return _show_form(request, incident, evidence_form(request, incident, kind, instance))
+    if kind == "notices" and "read_notice" in request.POST:
+        data, note = read_notice(request.POST, incident)
+        form = evidence_form(request, incident, kind, instance, data)
+        form.note = note
+        return _show_form(request, incident, form)
+    form = evidence_form(request, incident, kind, instance, request.POST)
+    if form.is_valid():
+        form.save()
+        return _changed(request, incident, kind)
+    return _show_form(request, incident, form, status=422)
 
 
 def evidence_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    incident = incident_for_page(request, pk)
-    return _save_or_show(request, incident, evidence_form(request, incident, kind, bound=request.method == "POST"))
+    return _save_or_show(request, incident_for_page(request, pk), kind)
 
 
 def evidence_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
     incident = incident_for_page(request, pk)
-    instance = _get_item(incident, kind, item)
-    return _save_or_show(
-        request, incident, evidence_form(request, incident, kind, instance=instance, bound=request.method == "POST")
-    )
+    return _save_or_show(request, incident, kind, _get_item(incident, kind, item))
 
 
 @require_POST

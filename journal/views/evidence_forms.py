@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db import models
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from journal.forms import EventForm, LogExcerptForm, NoticeForm, SupportContactForm
 from journal.models import Incident, LogExcerpt, ProviderNotice, SupportContact, TimelineEvent
+from journal.notices import parse_notice
+from journal.timezones import get_zone
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ def evidence_kind(kind: str) -> Evidence:
     return KINDS[kind]
 
 
-def evidence_form(request: HttpRequest, incident: Incident, kind: str, instance=None, bound: bool = False):
+def evidence_form(request: HttpRequest, incident: Incident, kind: str, instance=None, data=None):
+    """The form for one kind of evidence, bound to ``data`` (and the request's files) if given."""
     spec = evidence_kind(kind)
     initial = {}
     if instance is None:
@@ -49,8 +52,8 @@ def evidence_form(request: HttpRequest, incident: Incident, kind: str, instance=
         if isinstance(instance, TimelineEvent):
             initial["type"] = _likely_next_event(incident)
     kwargs = {"instance": instance, "initial": initial, "prefix": kind}
-    if bound:
-        kwargs.update(data=request.POST, files=request.FILES)
+    if data is not None:
+        kwargs.update(data=data, files=request.FILES)
     if spec.starts_at:
         kwargs["zones"] = [incident.service.time_zone, request.viewer_zone.key]
     form = spec.form(**kwargs)
@@ -77,3 +80,26 @@ def _likely_next_event(incident: Incident) -> str:
 def blank_forms(request: HttpRequest, incident: Incident) -> dict:
     """An empty "add" form for each kind, as the incident page shows them."""
     return {kind: evidence_form(request, incident, kind) for kind in KINDS}
+
+
+def read_notice(data: QueryDict, incident: Incident) -> tuple[QueryDict, str]:
+    """The notice form's data with the claimed window, target and cause read from its text
+    (journal.notices), in the zone the form is set to; and a note saying what was read."""
+    data = data.copy()
+    zone = data.get("notices-zone") or incident.service.time_zone
+    year = timezone.localtime(incident.started_at, get_zone(incident.service.time_zone)).year
+    claim = parse_notice(data.get("notices-raw_text", ""), zone, year)
+    found = []
+    for field, moment in (("claimed_start", claim.start), ("claimed_end", claim.end)):
+        if moment:
+            data[f"notices-{field}"] = f"{timezone.localtime(moment, get_zone(zone)):%Y-%m-%dT%H:%M:%S}"
+            found.append(field.removeprefix("claimed_"))
+    if claim.approximate:
+        data["notices-approximate"] = "on"
+    for field in ("target", "cause"):
+        if getattr(claim, field) and not data.get(f"notices-{field}"):
+            data[f"notices-{field}"] = getattr(claim, field)
+            found.append(field)
+    if not found:
+        return data, "Nothing could be read from this text: fill in what it claims yourself."
+    return data, f"Read from the text: {', '.join(found)}. Check them, then save."

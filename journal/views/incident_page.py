@@ -21,6 +21,7 @@ def render_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
         # rather than reversed once per row.
         "events_url": reverse("evidence_new", args=[incident.pk, "events"]).removesuffix("new/"),
         "totals": incident.totals,
+        "reconciliation": incident.reconciliation(),
         "bar": timebar.build(incident),
         "suggestions": list(incident.pending_suggestions()),
         "log_context": incident.log_context(),
