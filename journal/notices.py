@@ -140,22 +140,31 @@ def _range_sentence(text: str) -> str:
 
 def _moments(text: str, year: int | None, on: date | None = None) -> list[tuple[datetime, bool]]:
     """Naive date-times in the order written, each with whether a date was written for it: a
-    time takes the date written before it (or ``on``); dates without a year take ``year``."""
+    time takes the date written before it (or ``on``, or, with neither, the first date written
+    after it); dates without a year take ``year``."""
     tokens = sorted(
         [(m.start(), "date", m) for m in _DATE.finditer(text)] + [(m.start(), "time", m) for m in _TIME.finditer(text)],
         key=lambda t: t[0],
     )
     moments, current, dated = [], on, False
+    waiting = []  # times written before any date ("between 22:00 and 23:30 on 2024-03-01")
     date_end = -1
     for position, kind, m in tokens:
         if kind == "date":
             current = _date(m, year) or current
             date_end, dated = m.end(), True
+            if waiting and current is not None:
+                moments.extend((datetime.combine(current, clock), True) for clock in waiting)
+                waiting = []
             continue
         if position < date_end:  # digits inside the date itself
             continue
         clock = _clock(m)
-        if clock is not None and current is not None:
+        if clock is None:
+            continue
+        if current is None:
+            waiting.append(clock)
+        else:
             moments.append((datetime.combine(current, clock), dated))
             dated = False
     return moments

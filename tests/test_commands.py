@@ -49,3 +49,26 @@ def test_report_text_and_provider_filter(seed, capsys):
     assert "observed 3h 01m · first down → last up 4h 21m · claimed 6h 53m" in capsys.readouterr().out
     with pytest.raises(CommandError, match="No provider named 'Nobody'"):
         call_command("report", "--provider", "Nobody")
+
+
+def test_parse_notice_json(tmp_path, capsys):
+    from journal import demo
+
+    path = tmp_path / "notice.txt"
+    path.write_text(demo.ONAMAE_NOTICE, encoding="utf-8")
+    call_command("parse_notice", str(path), "--tz", "Asia/Tokyo", "--format", "json")
+    result = json.loads(capsys.readouterr().out)
+    assert (result["claimed_start"], result["claimed_end"]) == ("2012-07-19T21:07:00Z", "2012-07-20T04:00:00Z")
+    assert result["approximate"] is True
+    assert result["target"] == "VPS(KVM)ご利用の一部のお客様(cnode-a1104)"
+    path.write_bytes(demo.ONAMAE_NOTICE.encode("cp932"))
+    call_command("parse_notice", str(path), "--tz", "Asia/Tokyo", "--format", "json")
+    assert json.loads(capsys.readouterr().out)["claimed_start"] == "2012-07-19T21:07:00Z"
+
+
+def test_parse_notice_refuses_what_it_cannot_read(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("parse_notice", str(tmp_path / "missing.txt"))
+    (tmp_path / "n.txt").write_text("x")
+    with pytest.raises(CommandError, match="unknown time zone"):
+        call_command("parse_notice", str(tmp_path / "n.txt"), "--tz", "Mars/Base")

@@ -12,6 +12,7 @@ from journal.downtime import (
     clip,
     format_duration,
     measure,
+    reconcile,
     state_intervals,
     totals,
     union,
@@ -230,3 +231,28 @@ def test_state_walk_matches_a_minute_by_minute_simulation(raw_events, until_minu
     assert result.degraded_time == timedelta(minutes=degraded)
     assert measure(result.down + result.degraded) == result.observed + result.degraded_time
     assert result.observed <= result.span or not result.down
+
+
+def test_reconciling_the_seed_outage():
+    totals_ = totals(SEED_EVENTS, until=jst("12:33"), claimed=Interval(jst("06:07"), jst("13:00")))
+    result = reconcile(totals_, [(jst("10:05"), "稼働中"), (jst("08:50"), "稼働中")], first_notice=jst("13:30"))
+    assert result.start_gap == timedelta(hours=2, minutes=5)
+    assert result.end_gap == timedelta(minutes=27)
+    assert result.outside == timedelta(0)
+    assert result.false_statuses == [(jst("10:05"), "稼働中")]  # 08:50 was while up: not false
+    assert result.notice_latency == timedelta(hours=5, minutes=18)
+    assert result.discrepancies == 1
+
+
+def test_downtime_outside_the_claimed_window_is_counted():
+    totals_ = totals(SEED_EVENTS, until=None, claimed=Interval(jst("09:00"), jst("12:00")))
+    result = reconcile(totals_, [], first_notice=None)
+    assert result.outside == timedelta(minutes=27 + 33)  # 08:12-08:39 and 12:00-12:33
+    assert result.end_gap == timedelta(minutes=-33)
+    assert result.notice_latency is None
+
+
+def test_without_a_claim_only_status_claims_are_reconciled():
+    result = reconcile(totals(SEED_EVENTS, until=None), [(jst("10:05"), "running")], first_notice=None)
+    assert (result.claimed, result.start_gap, result.end_gap, result.outside) == (None, None, None, timedelta(0))
+    assert len(result.false_statuses) == 1

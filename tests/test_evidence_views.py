@@ -1,6 +1,7 @@
 """Adding, editing and deleting events, notices, support contacts and log excerpts in place."""
 
 import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -251,3 +252,28 @@ def test_the_standalone_form_page_works_without_javascript(client_alice, inciden
     assert response.status_code == 200
     assert "<html" in html and "Add support contact" in html
     assert f'action="/incidents/{incident.pk}/contacts/new/"' in html
+
+
+def test_reading_a_notice_prefills_the_form_without_saving(client_alice, incident):
+    data = {
+        "notices-raw_text": " 発生日時 : 2024年03月01日(金) 08時30分頃\n 復旧日時 : 2024年03月01日(金) 11時00分頃\n"
+        " 対象 : cnode-a1104\n",
+        "notices-zone": "Asia/Tokyo",
+        "notices-retrieved_at": "2024-03-01T12:00",
+        "read_notice": "1",
+    }
+    response = client_alice.post(f"/incidents/{incident.pk}/notices/new/", data, headers=HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response["HX-Retarget"] == "#new-notices"
+    assert 'value="2024-03-01T08:30:00"' in html and 'value="2024-03-01T11:00:00"' in html
+    assert re.search(r'<input type="checkbox" name="notices-approximate"[^>]* checked>', html)
+    assert 'value="cnode-a1104"' in html
+    assert "Read from the text: start, end, target. Check them, then save." in html
+    assert not ProviderNotice.objects.exists()
+
+
+def test_reading_a_notice_with_nothing_to_read_says_so(client_alice, incident):
+    data = {"notices-raw_text": "We are looking into it.", "notices-zone": "UTC", "read_notice": "1"}
+    html = client_alice.post(f"/incidents/{incident.pk}/notices/new/", data).content.decode()
+    assert "Nothing could be read from this text" in html

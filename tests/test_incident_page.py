@@ -105,3 +105,13 @@ def test_query_count_does_not_grow_with_events(client_alice):
 
 def test_a_missing_incident_is_404(client_alice, db):
     assert client_alice.get("/incidents/999/").status_code == 404
+
+
+def test_the_page_sets_claims_beside_observations(client_alice, seed):
+    client_alice.cookies[VIEWER_TZ_COOKIE] = "Asia/Tokyo"
+    text = text_of(client_alice.get(seed["vps"].get_absolute_url()))
+    assert "the claim starts 2h 05m earlier" in text
+    assert "the claim ends 27m later" in text
+    assert "All observed downtime falls inside the claimed window." in text
+    assert "At 2012-07-20 10:05:00, while the service was observed down: “Control panel shows status 稼働中" in text
+    assert "The first notice was retrieved 5h 18m after the first observed down." in text
