@@ -94,12 +94,22 @@ def document() -> dict:
                 "url": "https://www.onamae-server.com/",
                 "status_page_url": "",
                 "notes": "VPS(KVM). Phone support 24 hours a day (compare Sakura: 10:00–18:00 on weekdays).",
+                "support_channels": [
+                    {
+                        "channel": "phone",
+                        "days": "mon,tue,wed,thu,fri,sat,sun",
+                        "opens": None,
+                        "closes": None,
+                        "time_zone": "Asia/Tokyo",
+                        "notes": "24-hour phone line",
+                    },
+                ],
             },
             {
                 "name": "StartSSL",
                 "url": "https://www.startssl.com/",
                 "status_page_url": "",
-                "notes": "Certificate authority. Support by contact form.",
+                "notes": "Certificate authority. Support by contact form (its hours are not known).",
             },
         ],
         "services": [
@@ -109,6 +119,7 @@ def document() -> dict:
                 "host": "host (FreeBSD), on cnode-a1104",
                 "time_zone": "Asia/Tokyo",
                 "is_trial": True,
+                "started_on": "2012-07-01",
                 "notes": "Free trial in July 2012.",
             },
             {

@@ -19,8 +19,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from journal import downtime
+from journal import downtime, hours, sla
 from journal.timezones import get_zone, validate_time_zone
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    FORM = "form", "Contact form"
+    CHAT = "chat", "Chat"
+    TICKET = "ticket", "Ticket"
+    SOCIAL = "social", "Social media"
+    OTHER = "other", "Other"
+
+
+CHANNELS = Channel.choices
 
 
 class Provider(models.Model):
@@ -52,6 +65,58 @@ class Provider(models.Model):
         return self.downtime_by_year().get(year, downtime.ZERO)
 
 
+class SupportChannel(models.Model):
+    """A way to reach the provider's support, with its hours (none: around the clock)."""
+
+    class Days(models.TextChoices):
+        MON = "mon", "Mon"
+        TUE = "tue", "Tue"
+        WED = "wed", "Wed"
+        THU = "thu", "Thu"
+        FRI = "fri", "Fri"
+        SAT = "sat", "Sat"
+        SUN = "sun", "Sun"
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="support_channels")
+    channel = models.CharField(max_length=20, choices=CHANNELS)
+    days = models.CharField(max_length=40, default="mon,tue,wed,thu,fri,sat,sun", help_text="Days it answers.")
+    opens = models.TimeField(null=True, blank=True, help_text="Empty with “closes”: all day.")
+    closes = models.TimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    notes = models.CharField(max_length=200, blank=True, help_text="e.g. “closed on public holidays”.")
+
+    class Meta:
+        ordering = ["provider", "channel", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.hours_text}"
+
+    def clean(self) -> None:
+        if (self.opens is None) != (self.closes is None):
+            raise ValidationError("Give both opening and closing times, or neither (all day).", code="half_hours")
+        if self.opens is not None and self.closes <= self.opens:
+            raise ValidationError({"closes": ValidationError("Closes before it opens.", code="end_before_start")})
+
+    @property
+    def day_numbers(self) -> set[int]:
+        names = [d.value for d in self.Days]
+        return {names.index(d) for d in self.days.split(",") if d in names}
+
+    @property
+    def hours_text(self) -> str:
+        days = (
+            "every day"
+            if len(self.day_numbers) == 7
+            else ", ".join(d.label for d in self.Days if d.value in self.days.split(","))
+        )
+        if self.opens is None:
+            return f"{days}, 24 hours" if len(self.day_numbers) < 7 else "24/7"
+        return f"{days} {self.opens:%H:%M}–{self.closes:%H:%M} {self.time_zone}"
+
+    def is_open_at(self, moment: datetime) -> bool:
+        return hours.within(moment, self.day_numbers, self.opens, self.closes, get_zone(self.time_zone))
+
+
 class Service(models.Model):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=200)
@@ -63,6 +128,25 @@ class Service(models.Model):
         help_text="The zone this service's logs are written in, e.g. Asia/Tokyo.",
     )
     is_trial = models.BooleanField("on a free trial", default=False)
+    started_on = models.DateField(null=True, blank=True, help_text="First day rented; months before it have no data.")
+    ended_on = models.DateField(null=True, blank=True, help_text="Last day rented; months after it have no data.")
+    sla_uptime = models.DecimalField(
+        "SLA: monthly uptime committed (%)",
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    sla_credits = models.CharField(
+        "SLA: credit tiers",
+        max_length=200,
+        blank=True,
+        help_text="Availability below → credit, e.g. “99.9: 10, 99: 25, 95: 100” (percent of the monthly fee).",
+    )
+    sla_claim_days = models.PositiveSmallIntegerField(
+        "SLA: days to claim", null=True, blank=True, help_text="Days after the month ends to claim a credit."
+    )
     notes = models.TextField(blank=True, help_text="Markdown.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -75,6 +159,15 @@ class Service(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("service", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": ValidationError("It ended before it started.", code="end_before_start")})
+        if self.sla_credits:
+            try:
+                sla.parse_tiers(self.sla_credits)
+            except ValueError as exc:
+                raise ValidationError({"sla_credits": ValidationError(str(exc), code="bad_tiers")}) from None
 
     def down_intervals(self) -> list[downtime.Interval]:
         """Union of every incident's down intervals: overlapping incidents count once."""
@@ -278,14 +371,7 @@ class ProviderNotice(models.Model):
 
 
 class SupportContact(models.Model):
-    class Channel(models.TextChoices):
-        PHONE = "phone", "Phone"
-        EMAIL = "email", "Email"
-        FORM = "form", "Contact form"
-        CHAT = "chat", "Chat"
-        TICKET = "ticket", "Ticket"
-        SOCIAL = "social", "Social media"
-        OTHER = "other", "Other"
+    Channel = Channel
 
     class InitiatedBy(models.TextChoices):
         USER = "user", "You"
@@ -301,6 +387,7 @@ class SupportContact(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     ticket_ref = models.CharField("ticket reference", max_length=200, blank=True)
+    agent = models.CharField(max_length=200, blank=True, help_text="Who answered, if you know.")
     summary = models.TextField(blank=True)
     outcome = models.TextField(blank=True)
     helpfulness = models.PositiveSmallIntegerField(
@@ -332,6 +419,14 @@ class SupportContact(models.Model):
     @property
     def response_time(self) -> timedelta | None:
         return self.first_response_at - self.opened_at if self.first_response_at else None
+
+    def within_hours(self) -> bool | None:
+        """Whether it was opened while the provider's channel answers; None if its hours are
+        unknown. Needs the provider's support channels (prefetch them)."""
+        channels = [c for c in self.provider.support_channels.all() if c.channel == self.channel]
+        if not channels:
+            return None
+        return any(c.is_open_at(self.opened_at) for c in channels)
 
 
 def log_upload_path(excerpt: LogExcerpt, filename: str) -> str:

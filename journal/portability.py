@@ -11,7 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from journal.models import (
     Provider,
     ProviderNotice,
     Service,
+    SupportChannel,
     SupportContact,
     TimelineEvent,
 )
@@ -45,7 +47,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def export_document() -> dict[str, Any]:
-    providers = Provider.objects.order_by("name")
+    providers = Provider.objects.order_by("name").prefetch_related("support_channels")
     services = Service.objects.select_related("provider").order_by("provider__name", "name")
     incidents = Incident.objects.select_related("service__provider").prefetch_related(
         "events", "notices", "support_contacts", "log_excerpts"
@@ -55,7 +57,24 @@ def export_document() -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "providers": [
-            {"name": p.name, "url": p.url, "status_page_url": p.status_page_url, "notes": p.notes} for p in providers
+            {
+                "name": p.name,
+                "url": p.url,
+                "status_page_url": p.status_page_url,
+                "notes": p.notes,
+                "support_channels": [
+                    {
+                        "channel": c.channel,
+                        "days": c.days,
+                        "opens": c.opens.isoformat("minutes") if c.opens else None,
+                        "closes": c.closes.isoformat("minutes") if c.closes else None,
+                        "time_zone": c.time_zone,
+                        "notes": c.notes,
+                    }
+                    for c in p.support_channels.all()
+                ],
+            }
+            for p in providers
         ],
         "services": [
             {
@@ -64,6 +83,11 @@ def export_document() -> dict[str, Any]:
                 "host": s.host,
                 "time_zone": s.time_zone,
                 "is_trial": s.is_trial,
+                "started_on": s.started_on.isoformat() if s.started_on else None,
+                "ended_on": s.ended_on.isoformat() if s.ended_on else None,
+                "sla_uptime": str(s.sla_uptime) if s.sla_uptime is not None else None,
+                "sla_credits": s.sla_credits,
+                "sla_claim_days": s.sla_claim_days,
                 "notes": s.notes,
             }
             for s in services
@@ -113,6 +137,7 @@ def _export_contact(c: SupportContact) -> dict[str, Any]:
         "first_response_at": _iso(c.first_response_at),
         "resolved_at": _iso(c.resolved_at),
         "ticket_ref": c.ticket_ref,
+        "agent": c.agent,
         "summary": c.summary,
         "outcome": c.outcome,
         "helpfulness": c.helpfulness,
@@ -190,6 +215,27 @@ class Node:
             raise self.fail(key, "a date without a UTC offset")
         return parsed
 
+    def day(self, key: str) -> date | None:
+        value = self._get(key, False)
+        try:
+            return None if value is None else date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise self.fail(key, "not a date (YYYY-MM-DD)") from None
+
+    def clock(self, key: str) -> time | None:
+        value = self._get(key, False)
+        try:
+            return None if value is None else time.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise self.fail(key, "not a time of day (HH:MM)") from None
+
+    def decimal(self, key: str) -> Decimal | None:
+        value = self._get(key, False)
+        try:
+            return None if value is None else Decimal(str(value))
+        except InvalidOperation:
+            raise self.fail(key, "not a number") from None
+
     def boolean(self, key: str) -> bool:
         value = self._get(key, False)
         if value is not None and not isinstance(value, bool):
@@ -247,6 +293,19 @@ def import_document(document: Any) -> dict[str, int]:
                 )
                 providers[name] = _save(node, provider)
                 counts["providers"] += 1
+                for channel in node.items("support_channels"):
+                    _save(
+                        channel,
+                        SupportChannel(
+                            provider=provider,
+                            channel=channel.choice("channel", SupportContact.Channel),
+                            days=channel.text("days") or SupportChannel._meta.get_field("days").default,
+                            opens=channel.clock("opens"),
+                            closes=channel.clock("closes"),
+                            time_zone=channel.text("time_zone") or "UTC",
+                            notes=channel.text("notes"),
+                        ),
+                    )
         services = {(s.provider.name, s.name): s for s in Service.objects.select_related("provider")}
         for node in root.items("services"):
             provider = _provider(node, providers)
@@ -258,6 +317,11 @@ def import_document(document: Any) -> dict[str, int]:
                     host=node.text("host"),
                     time_zone=node.text("time_zone") or "UTC",
                     is_trial=node.boolean("is_trial"),
+                    started_on=node.day("started_on"),
+                    ended_on=node.day("ended_on"),
+                    sla_uptime=node.decimal("sla_uptime"),
+                    sla_credits=node.text("sla_credits"),
+                    sla_claim_days=node.integer("sla_claim_days"),
                     notes=node.text("notes"),
                 )
                 services[key] = _save(node, service)
@@ -362,6 +426,7 @@ def _import_contact(node: Node, provider: Provider, incident: Incident | None) -
             first_response_at=node.moment("first_response_at"),
             resolved_at=node.moment("resolved_at"),
             ticket_ref=node.text("ticket_ref"),
+            agent=node.text("agent"),
             summary=node.text("summary"),
             outcome=node.text("outcome"),
             helpfulness=node.integer("helpfulness"),

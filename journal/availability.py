@@ -1,0 +1,100 @@
+"""Availability per calendar month, time-based (pure).
+
+A month runs from its first midnight to the next month's in the service's zone, so a month
+with a DST change is an hour shorter or longer, as it really was. Only the part of the month
+the service was rented (and that has already happened) is measured; a month with none of it
+has no figure. Scheduled maintenance is shown apart: its time is taken out of both the
+downtime and the time measured.
+
+    availability = 100 × (1 − unplanned downtime ÷ (measured time − maintenance))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from journal.downtime import ZERO, Interval, clip, measure
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    measured: timedelta  # rented and past, maintenance taken out
+    down: timedelta  # unplanned, observed
+    maintenance: timedelta
+
+    @property
+    def key(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def availability(self) -> float | None:
+        if self.measured <= ZERO:
+            return None
+        return 100 * (1 - self.down / self.measured)
+
+
+def month_start(year: int, month: int, zone: tzinfo) -> datetime:
+    return datetime(year + (month - 1) // 12, (month - 1) % 12 + 1, 1, tzinfo=zone)
+
+
+def overlap(a: list[Interval], b: list[Interval]) -> timedelta:
+    """Time covered by both."""
+    return measure(a) + measure(b) - measure([*a, *b])
+
+
+def months(
+    down: list[Interval],
+    maintenance: list[Interval],
+    zone: tzinfo,
+    first: tuple[int, int],
+    last: tuple[int, int],
+    rented: Interval | None,
+    now: datetime,
+) -> list[Month]:
+    """Every month from ``first`` to ``last`` (year, month), inclusive."""
+    figures = []
+    year, month = first
+    while (year, month) <= last:
+        start, end = month_start(year, month, zone), month_start(year, month + 1, zone)
+        window_start, window_end = start, min(end, now)
+        if rented is not None:
+            window_start, window_end = max(window_start, rented.start), min(window_end, rented.end)
+        if window_end <= window_start:
+            figures.append(Month(year, month, ZERO, ZERO, ZERO))
+        else:
+            planned = clip(maintenance, window_start, window_end)
+            unplanned = clip(down, window_start, window_end)
+            held = measure(planned)
+            figures.append(
+                Month(
+                    year,
+                    month,
+                    measured=(window_end - window_start) - held,
+                    down=measure(unplanned) - overlap(unplanned, planned),
+                    maintenance=held,
+                )
+            )
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return figures
+
+
+def combined(per_service: list[list[Month]]) -> list[Month]:
+    """Several services' months added up, month by month (time-weighted)."""
+    totals: dict[tuple[int, int], Month] = {}
+    for service_months in per_service:
+        for m in service_months:
+            before = totals.get((m.year, m.month))
+            if before is None:
+                totals[(m.year, m.month)] = m
+            else:
+                totals[(m.year, m.month)] = Month(
+                    m.year,
+                    m.month,
+                    before.measured + m.measured,
+                    before.down + m.down,
+                    before.maintenance + m.maintenance,
+                )
+    return [totals[key] for key in sorted(totals)]

@@ -1,0 +1,205 @@
+"""A provider's record, per year or all time: how often, how long, how honest, how helpful.
+
+Computed in Python from one provider with its services, incidents, events, notices, support
+contacts and channels fetched up front (see ``provider_for_scorecard``): a fixed number of
+queries however many incidents there are.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from journal import availability, downtime, sla
+from journal.models import Incident, Provider, Service, SupportContact, TimelineEvent
+from journal.timezones import get_zone
+
+
+def provider_for_scorecard(queryset=None):
+    """Providers with everything a scorecard reads, prefetched."""
+    incidents = Incident.objects.prefetch_related(
+        Prefetch("events", queryset=TimelineEvent.objects.only("id", "incident_id", "at", "type")), "notices"
+    )
+    services = Service.objects.prefetch_related(Prefetch("incidents", queryset=incidents))
+    return (queryset or Provider.objects.all()).prefetch_related(
+        Prefetch("services", queryset=services),
+        Prefetch("support_contacts", queryset=SupportContact.objects.order_by("opened_at")),
+        "support_channels",
+    )
+
+
+@dataclass
+class ServiceCard:
+    service: Service
+    months: list[availability.Month]
+    terms: list[tuple[availability.Month, sla.MonthTerms]] = field(default_factory=list)
+
+
+@dataclass
+class Scorecard:
+    provider: Provider
+    year: int | None
+    incidents: list[Incident]
+    by_kind: dict[str, int]
+    observed: timedelta
+    maintenance: timedelta
+    months: list[availability.Month]
+    services: list[ServiceCard]
+    mttr: timedelta | None
+    notice_start_error: timedelta | None
+    notice_end_error: timedelta | None
+    notice_latency: timedelta | None
+    contacts: int
+    median_first_response: timedelta | None
+    provider_initiated_share: float | None
+    within_hours_share: float | None
+    mean_helpfulness: float | None
+
+    def as_json(self) -> dict:
+        def seconds(value):
+            return None if value is None else int(value.total_seconds())
+
+        def share(value):
+            return None if value is None else round(value, 3)
+
+        return {
+            "provider": self.provider.name,
+            "year": self.year,
+            "incidents": len(self.incidents),
+            "incidents_by_kind": self.by_kind,
+            "observed_downtime_s": seconds(self.observed),
+            "maintenance_s": seconds(self.maintenance),
+            "availability_by_month": {
+                m.key: round(m.availability, 2) for m in self.months if m.availability is not None
+            },
+            "mttr_s": seconds(self.mttr),
+            "support": {
+                "contacts": self.contacts,
+                "median_first_response_s": seconds(self.median_first_response),
+                "provider_initiated_share": share(self.provider_initiated_share),
+                "within_hours_share": share(self.within_hours_share),
+                "mean_helpfulness": share(self.mean_helpfulness),
+            },
+            "notices": {
+                "median_start_error_s": seconds(self.notice_start_error),
+                "median_end_error_s": seconds(self.notice_end_error),
+                "median_latency_s": seconds(self.notice_latency),
+            },
+        }
+
+
+def _median(values: list[timedelta]) -> timedelta | None:
+    return statistics.median(values) if values else None
+
+
+def _window(year: int | None, zone) -> tuple[datetime, datetime] | None:
+    if year is None:
+        return None
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+def _rented(service: Service, incidents: list[Incident], zone) -> downtime.Interval | None:
+    """When the service was rented: its start and end dates, else from the month of its first
+    recorded fact, open-ended."""
+    if service.started_on:
+        start = datetime.combine(service.started_on, time(), tzinfo=zone)
+    elif incidents:
+        first = timezone.localtime(min(i.started_at for i in incidents), zone)
+        start = first.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    else:
+        return None
+    end = (datetime.combine(service.ended_on, time(), tzinfo=zone) + timedelta(days=1)) if service.ended_on else None
+    return downtime.Interval(start, end or datetime(9999, 1, 1, tzinfo=zone))
+
+
+def build(provider: Provider, year: int | None = None, now: datetime | None = None) -> Scorecard:
+    now = now or timezone.now()
+    selected: list[Incident] = []
+    cards: list[ServiceCard] = []
+    observed = maintenance_total = downtime.ZERO
+    for service in provider.services.all():
+        zone = get_zone(service.time_zone)
+        window = _window(year, zone)
+        every = list(service.incidents.all())
+        mine = [i for i in every if window is None or window[0] <= i.started_at < window[1]]
+        selected += mine
+        unplanned = downtime.union(x for i in every if i.kind != Incident.Kind.MAINTENANCE for x in i.totals.down)
+        planned = downtime.union(x for i in every if i.kind == Incident.Kind.MAINTENANCE for x in i.totals.down)
+        rented = _rented(service, every, zone)
+        if window is not None:
+            first, last = (year, 1), (year, 12)
+        elif rented is not None:
+            local_start = timezone.localtime(rented.start, zone)
+            local_end = timezone.localtime(min(rented.end, now), zone)
+            first, last = (local_start.year, local_start.month), (local_end.year, local_end.month)
+        else:
+            first = last = None
+        months = availability.months(unplanned, planned, zone, first, last, rented, now) if first else []
+        card = ServiceCard(service, months)
+        for m in months:
+            card.terms.append(
+                (
+                    m,
+                    sla.month_terms(
+                        m.year, m.month, m.availability, service.sla_uptime, service.sla_credits, service.sla_claim_days
+                    ),
+                )
+            )
+        cards.append(card)
+        observed += sum((m.down for m in months), downtime.ZERO) if months else downtime.ZERO
+        maintenance_total += sum((m.maintenance for m in months), downtime.ZERO)
+
+    outages = [i for i in selected if i.kind != Incident.Kind.MAINTENANCE]
+    spans = [i.totals.span for i in outages if i.totals.down and i.totals.last_up]
+    starts, ends, latencies = [], [], []
+    for incident in outages:
+        totals = incident.totals
+        if totals.claimed and totals.first_down:
+            starts.append(totals.claimed.start - totals.first_down)
+        if totals.claimed and totals.last_up:
+            ends.append(totals.claimed.end - totals.last_up)
+        latency = incident.reconciliation().notice_latency
+        if latency is not None:
+            latencies.append(latency)
+
+    contacts = [c for c in provider.support_contacts.all() if _in_year(c.opened_at, year)]
+    channels = list(provider.support_channels.all())
+    hours_known = [
+        any(ch.is_open_at(c.opened_at) for ch in channels if ch.channel == c.channel)
+        for c in contacts
+        if any(ch.channel == c.channel for ch in channels)
+    ]
+    responses = [c.response_time for c in contacts if c.response_time is not None]
+    ratings = [c.helpfulness for c in contacts if c.helpfulness]
+    return Scorecard(
+        provider=provider,
+        year=year,
+        incidents=sorted(selected, key=lambda i: i.started_at),
+        by_kind=dict(Counter(i.kind for i in selected)),
+        observed=observed,
+        maintenance=maintenance_total,
+        months=availability.combined([card.months for card in cards]),
+        services=cards,
+        mttr=sum(spans, downtime.ZERO) / len(spans) if spans else None,
+        notice_start_error=_median(starts),
+        notice_end_error=_median(ends),
+        notice_latency=_median(latencies),
+        contacts=len(contacts),
+        median_first_response=_median(responses),
+        provider_initiated_share=(
+            sum(c.initiated_by == SupportContact.InitiatedBy.PROVIDER for c in contacts) / len(contacts)
+            if contacts
+            else None
+        ),
+        within_hours_share=sum(hours_known) / len(hours_known) if hours_known else None,
+        mean_helpfulness=statistics.fmean(ratings) if ratings else None,
+    )
+
+
+def _in_year(moment: datetime, year: int | None) -> bool:
+    return year is None or timezone.localtime(moment).year == year
