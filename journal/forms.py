@@ -17,6 +17,7 @@ from journal.models import (
     Provider,
     ProviderNotice,
     Service,
+    SupportChannel,
     SupportContact,
     TimelineEvent,
 )
@@ -110,8 +111,47 @@ class ProviderForm(forms.ModelForm):
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = ["provider", "name", "host", "time_zone", "is_trial", "notes"]
-        widgets = {"time_zone": ZoneInput, "notes": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "provider",
+            "name",
+            "host",
+            "time_zone",
+            "is_trial",
+            "started_on",
+            "ended_on",
+            "sla_uptime",
+            "sla_credits",
+            "sla_claim_days",
+            "notes",
+        ]
+        widgets = {
+            "time_zone": ZoneInput,
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class SupportChannelForm(forms.ModelForm):
+    days = forms.MultipleChoiceField(
+        choices=SupportChannel.Days.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[d.value for d in SupportChannel.Days][:5],
+        help_text="The days it answers.",
+    )
+
+    class Meta:
+        model = SupportChannel
+        fields = ["channel", "days", "opens", "closes", "time_zone", "notes"]
+        widgets = {
+            "opens": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "time_zone": ZoneInput,
+        }
+        help_texts = {"opens": "Leave both times empty for around the clock."}
+
+    def clean_days(self) -> str:
+        return ",".join(self.cleaned_data["days"])
 
 
 class IncidentForm(ZonedModelForm):
@@ -237,6 +277,7 @@ class SupportContactForm(ZonedModelForm):
             "first_response_at",
             "resolved_at",
             "ticket_ref",
+            "agent",
             "summary",
             "outcome",
             "helpfulness",

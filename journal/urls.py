@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from journal.views import dashboard, evidence, incidents, logs, preferences, providers
+from journal.views import dashboard, evidence, incidents, logs, preferences, providers, scorecards
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("incidents/new/", incidents.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
     path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident_edit"),
+    path("incidents/<int:pk>/evidence.zip", incidents.evidence_pack, name="evidence_pack"),
     path("incidents/<int:pk>/<slug:kind>/new/", evidence.evidence_new, name="evidence_new"),
     path("incidents/<int:pk>/<slug:kind>/<int:item>/edit/", evidence.evidence_edit, name="evidence_edit"),
     path("incidents/<int:pk>/<slug:kind>/<int:item>/delete/", evidence.evidence_delete, name="evidence_delete"),
@@ -26,6 +27,10 @@ urlpatterns = [
     ),
     path("providers/", providers.provider_list, name="provider_list"),
     path("providers/new/", providers.provider_new, name="provider_new"),
+    path("providers/compare/", scorecards.compare, name="provider_compare"),
+    path("providers/<int:pk>/scorecard/", scorecards.provider_scorecard, name="provider_scorecard"),
+    path("providers/<int:pk>/channels/new/", providers.channel_new, name="channel_new"),
+    path("providers/<int:pk>/channels/<int:item>/delete/", providers.channel_delete, name="channel_delete"),
     path("providers/<int:pk>/", providers.provider_detail, name="provider"),
     path("providers/<int:pk>/edit/", providers.provider_edit, name="provider_edit"),
     path("services/new/", providers.service_new, name="service_new"),

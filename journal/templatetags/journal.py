@@ -50,3 +50,10 @@ def seconds(value) -> int:
 def lookup(mapping: dict, key):
     """mapping[key], or an empty list when the key is missing."""
     return mapping.get(key, []) if mapping else []
+
+
+@register.filter
+def worst_month(card):
+    """The month with the lowest availability in a scorecard, or None."""
+    measured = [m for m in card.months if m.availability is not None]
+    return min(measured, key=lambda m: m.availability) if measured else None

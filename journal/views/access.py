@@ -17,7 +17,12 @@ def incident_for_page(request, pk: int) -> Incident:
         Prefetch("events", queryset=TimelineEvent.objects.select_related("log_line")),
         "notices",
         "log_excerpts",
-        Prefetch("support_contacts", queryset=SupportContact.objects.order_by("opened_at", "id")),
+        Prefetch(
+            "support_contacts",
+            queryset=SupportContact.objects.select_related("provider")
+            .prefetch_related("provider__support_channels")
+            .order_by("opened_at", "id"),
+        ),
     )
     return get_object_or_404(queryset, pk=pk)
 
@@ -29,6 +34,7 @@ def _incidents_with_totals() -> Prefetch:
 def get_provider(request, pk: int, with_totals: bool = False) -> Provider:
     """The provider; with its services' incidents and their events when totals are shown."""
     providers = providers_with_totals() if with_totals else Provider.objects.all()
+    providers = providers.prefetch_related("support_channels")
     return get_object_or_404(providers, pk=pk)
 
 

@@ -1,8 +1,9 @@
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.vary import vary_on_headers
 
+from journal import evidence_pack as pack
 from journal.filters import IncidentFilter
 from journal.forms import IncidentForm
 from journal.views.access import incident_for_page
@@ -37,3 +38,10 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "incidents/form.html", {"form": form, "incident": incident}, status=422 if form.errors else 200
     )
+
+
+def evidence_pack(request: HttpRequest, pk: int) -> FileResponse:
+    """The incident's evidence as a ZIP: summary, notices and logs verbatim, SHA-256 manifest."""
+    incident = incident_for_page(request, pk)
+    filename = f"incident-{incident.pk}-evidence.zip"
+    return FileResponse(pack.build(incident), as_attachment=True, filename=filename, content_type="application/zip")

@@ -1,10 +1,11 @@
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from journal.filters import incidents_with_start
-from journal.forms import ProviderForm, ServiceForm
-from journal.models import Provider
+from journal.forms import ProviderForm, ServiceForm, SupportChannelForm
+from journal.models import Provider, SupportChannel
 from journal.views.access import get_provider, get_service
 
 
@@ -15,14 +16,32 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     return render(request, "providers/list.html", {"providers": providers})
 
 
-def provider_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def provider_detail(request: HttpRequest, pk: int, channel_form: SupportChannelForm | None = None) -> HttpResponse:
     provider = get_provider(request, pk, with_totals=True)
     context = {
         "provider": provider,
+        "channel_form": channel_form or SupportChannelForm(initial={"time_zone": request.viewer_zone.key}),
         "incidents": incidents_with_start().filter(service__provider=provider),
         "downtime_by_year": provider.downtime_by_year(),
     }
-    return render(request, "providers/detail.html", context)
+    return render(request, "providers/detail.html", context, status=422 if channel_form else 200)
+
+
+@require_POST
+def channel_new(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_provider(request, pk)
+    form = SupportChannelForm(request.POST, instance=SupportChannel(provider=provider))
+    if not form.is_valid():
+        return provider_detail(request, pk, channel_form=form)
+    form.save()
+    return redirect(f"{provider.get_absolute_url()}#support")
+
+
+@require_POST
+def channel_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    provider = get_provider(request, pk)
+    get_object_or_404(SupportChannel, pk=item, provider=provider).delete()
+    return redirect(f"{provider.get_absolute_url()}#support")
 
 
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,0 +1,106 @@
+"""Geometry of the scorecard's charts (server-rendered SVG, drawn by templates)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from journal.availability import Month
+from journal.downtime import format_duration
+
+MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float  # percent of the width
+    width: float
+    height: float  # percent of the plot's height
+    label: str  # under the bar
+    title: str  # on hover
+
+    @property
+    def top(self) -> float:
+        return round(100 - self.height, 3)
+
+    @property
+    def center(self) -> float:
+        return round(self.x + self.width / 2, 3)
+
+
+def downtime_bars(months: list[Month]) -> list[Bar]:
+    """One bar per month, heights relative to the worst month."""
+    if not months:
+        return []
+    worst = max((m.down.total_seconds() for m in months), default=0) or 1
+    slot = 100 / len(months)
+    return [
+        Bar(
+            x=round(i * slot + slot * 0.15, 3),
+            width=round(slot * 0.7, 3),
+            height=round(m.down.total_seconds() / worst * 100, 3),
+            label=MONTH_NAMES[m.month - 1] if len(months) <= 12 else (m.key if m.month == 1 else ""),
+            title=f"{m.key}: down {format_duration(m.down)}"
+            + (f", maintenance {format_duration(m.maintenance)}" if m.maintenance else ""),
+        )
+        for i, m in enumerate(months)
+    ]
+
+
+ROW = 26  # px per year in the calendar
+LABEL_WIDTH = 10  # percent of the width for the year labels
+CELL_WIDTH = (100 - LABEL_WIDTH) / 12
+
+
+@dataclass(frozen=True)
+class Cell:
+    row: int
+    column: int
+    grade: str  # css class: perfect, good, fair, poor, bad, none
+    title: str
+
+    @property
+    def x(self) -> float:
+        return round(LABEL_WIDTH + self.column * CELL_WIDTH, 3)
+
+    @property
+    def y(self) -> int:
+        return 20 + self.row * ROW
+
+
+def month_columns() -> list[tuple[str, float]]:
+    """(name, x of its centre in percent) for the calendar's header."""
+    return [(name, round(LABEL_WIDTH + (i + 0.5) * CELL_WIDTH, 3)) for i, name in enumerate(MONTH_NAMES)]
+
+
+def calendar_rows(years: list[int]) -> list[tuple[int, int]]:
+    """(year, y of its label) for the calendar's rows."""
+    return [(year, 20 + i * ROW + 15) for i, year in enumerate(years)]
+
+
+def grade(value: float | None) -> str:
+    if value is None:
+        return "none"
+    if value >= 100:
+        return "perfect"
+    if value >= 99.9:
+        return "good"
+    if value >= 99:
+        return "fair"
+    if value >= 95:
+        return "poor"
+    return "bad"
+
+
+def calendar(months: list[Month]) -> tuple[list[int], list[Cell]]:
+    """Years (rows) and one cell per month with its availability grade."""
+    years = sorted({m.year for m in months})
+    cells = [
+        Cell(
+            row=years.index(m.year),
+            column=m.month - 1,
+            grade=grade(m.availability),
+            title=f"{m.key}: " + ("no data" if m.availability is None else f"{m.availability:.3f}% available"),
+        )
+        for m in months
+    ]
+    return years, cells

@@ -1,0 +1,63 @@
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from journal import charts
+from journal.models import Provider
+from journal.scorecard import build, provider_for_scorecard
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(required=False, min_value=1970, max_value=9999)
+
+    def year_or_none(self) -> int | None:
+        return self.cleaned_data["year"] if self.is_valid() else None
+
+
+def _years(provider: Provider) -> list[int]:
+    years = {i.started_at.year for s in provider.services.all() for i in s.incidents.all()}
+    return sorted(years, reverse=True)
+
+
+def provider_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
+    provider = get_object_or_404(provider_for_scorecard(), pk=pk)
+    year = YearForm(request.GET).year_or_none()
+    card = build(provider, year)
+    years, cells = charts.calendar(card.months)
+    context = {
+        "provider": provider,
+        "card": card,
+        "year": year,
+        "years": _years(provider),
+        "bars": charts.downtime_bars(card.months),
+        "calendar_rows": charts.calendar_rows(years),
+        "calendar_cells": cells,
+        "calendar_height": 20 + len(years) * charts.ROW + 4,
+        "month_columns": charts.month_columns(),
+    }
+    return render(request, "providers/scorecard.html", context)
+
+
+class CompareForm(forms.Form):
+    p = forms.ModelMultipleChoiceField(
+        Provider.objects.all(),
+        label="Providers",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose two to four providers."},
+    )
+    year = forms.IntegerField(required=False, min_value=1970, max_value=9999, label="Year (empty: all time)")
+
+    def clean_p(self):
+        chosen = self.cleaned_data["p"]
+        if not 2 <= len(chosen) <= 4:
+            raise forms.ValidationError("Choose two to four providers.", code="count")
+        return chosen
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    form = CompareForm(request.GET or None)
+    cards = []
+    if form.is_valid():
+        chosen = provider_for_scorecard(Provider.objects.filter(pk__in=[p.pk for p in form.cleaned_data["p"]]))
+        cards = [build(provider, form.cleaned_data["year"]) for provider in chosen]
+    return render(request, "providers/compare.html", {"form": form, "cards": cards})
