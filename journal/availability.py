@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from journal.downtime import ZERO, Interval, clip, measure
+from journal.downtime import ZERO, Interval, as_utc, clip, measure
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,8 @@ def months(
     figures = []
     year, month = first
     while (year, month) <= last:
-        start, end = month_start(year, month, zone), month_start(year, month + 1, zone)
+        # In UTC: two datetimes sharing a zone subtract by wall clock, which is wrong across DST.
+        start, end = as_utc(month_start(year, month, zone)), as_utc(month_start(year, month + 1, zone))
         window_start, window_end = start, min(end, now)
         if rented is not None:
             window_start, window_end = max(window_start, rented.start), min(window_end, rented.end)
