@@ -9,6 +9,9 @@ suggested), its lines per second beside a bare `re` loop inserting the same colu
 sqlite3's executemany; and the import's peak memory for a 200 MB file beside a 50 MB one.
 Each import runs in a process of its own.
 
+Scorecard: a provider with 1,000 incidents over 10 years; the scorecard's query count and
+time to render beside the incident list page of the same provider in the same run.
+
 Prints each figure on its own line and writes them all to benchmarks/results.json.
 """
 
@@ -130,8 +133,84 @@ def incident_page() -> dict[str, float]:
     return results
 
 
+def make_history(incidents: int = 1000, years: int = 10) -> Provider:
+    """A provider with ``incidents`` outages spread over ``years``, each with a few events,
+    a notice and a support contact."""
+    from journal.models import ProviderNotice, SupportContact
+
+    provider = Provider.objects.create(name="Decade Hosting")
+    service = Service.objects.create(provider=provider, name="vps-10y", time_zone="Europe/Berlin")
+    start = datetime(2015, 1, 1, tzinfo=UTC)
+    step = timedelta(days=365 * years / incidents)
+    events, notices, contacts = [], [], []
+    for n in range(incidents):
+        began = start + step * n
+        incident = Incident.objects.create(
+            service=service, title=f"outage {n}", status="resolved", kind="maintenance" if n % 10 == 0 else "outage"
+        )
+        events += [
+            TimelineEvent(incident=incident, at=began, type="down"),
+            TimelineEvent(incident=incident, at=began + timedelta(minutes=20), type="noticed"),
+            TimelineEvent(incident=incident, at=began + timedelta(minutes=47), type="up"),
+        ]
+        notices.append(
+            ProviderNotice(
+                incident=incident,
+                raw_text=f"notice {n}",
+                retrieved_at=began + timedelta(hours=1),
+                claimed_start=began - timedelta(minutes=5),
+                claimed_end=began + timedelta(hours=1),
+            )
+        )
+        contacts.append(
+            SupportContact(
+                provider=provider,
+                incident=incident,
+                channel="email",
+                opened_at=began,
+                first_response_at=began + timedelta(minutes=30),
+                helpfulness=3,
+            )
+        )
+    TimelineEvent.objects.bulk_create(events)
+    for notice in notices:
+        notice.sha256 = "0" * 64
+    ProviderNotice.objects.bulk_create(notices)
+    SupportContact.objects.bulk_create(contacts)
+    return provider
+
+
+def timed(client: Client, url: str, rounds: int = 5) -> tuple[float, int]:
+    """Best seconds per request over ``rounds``, and the queries one request makes."""
+    queries_made = queries(client, url)
+    best = min(_once(client, url) for _ in range(rounds))
+    return best, queries_made
+
+
+def _once(client: Client, url: str) -> float:
+    started = time.perf_counter()
+    assert client.get(url).status_code == 200
+    return time.perf_counter() - started
+
+
+def scorecard() -> dict[str, float]:
+    from django.contrib.auth import get_user_model
+
+    provider = make_history()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench"))
+    page_s, page_queries = timed(client, f"/providers/{provider.pk}/scorecard/")
+    list_s, list_queries = timed(client, f"/incidents/?provider={provider.pk}")
+    return {
+        "scorecard_1000_incidents_queries": page_queries,
+        "scorecard_1000_incidents_ms": round(page_s * 1000, 1),
+        "incident_list_same_provider_ms": round(list_s * 1000, 1),
+        "scorecard_vs_incident_list_ratio": round(page_s / list_s, 2),
+    }
+
+
 def main() -> None:
-    results = {**incident_page(), **log_import()}
+    results = {**incident_page(), **scorecard(), **log_import()}
     for name, value in results.items():
         print(f"{name}: {value}")
     out = ROOT / "benchmarks" / "results.json"

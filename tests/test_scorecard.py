@@ -286,3 +286,16 @@ def test_the_evidence_pack_holds_summary_notices_logs_and_a_manifest(client_alic
     sums = dict(reversed(line.split("  ")) for line in pack.read("SHA256SUMS").decode().splitlines())
     assert sums["notices/01.txt"] == hashlib.sha256(pack.read("notices/01.txt")).hexdigest()
     assert len(sums) == 3
+
+
+def test_the_scorecard_lists_the_latest_incidents_and_links_to_all(client_alice, journal):
+    service = journal.services.first()
+    for day in range(1, 31):
+        EventFactory(
+            incident=IncidentFactory(service=service, title=f"June {day:02d}"),
+            type="down",
+            at=datetime(2024, 6, day, tzinfo=UTC),
+        )
+    text = text_of(client_alice.get(f"/providers/{journal.pk}/scorecard/?year=2024"))
+    assert "June 30" in text and "June 06" in text and "June 05" not in text
+    assert "All 33 incidents →" in text

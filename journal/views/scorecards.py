@@ -6,6 +6,8 @@ from journal import charts
 from journal.models import Provider
 from journal.scorecard import build, provider_for_scorecard
 
+LATEST = 25  # incidents listed on the scorecard; the incident list has them all
+
 
 class YearForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=1970, max_value=9999)
@@ -27,6 +29,7 @@ def provider_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "provider": provider,
         "card": card,
+        "latest": card.incidents[::-1][:LATEST],
         "year": year,
         "years": _years(provider),
         "bars": charts.downtime_bars(card.months),
