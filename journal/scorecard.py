@@ -167,7 +167,9 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
         if latency is not None:
             latencies.append(latency)
 
-    contacts = [c for c in provider.support_contacts.all() if _in_year(c.opened_at, year)]
+    services = list(provider.services.all())
+    contact_zone = get_zone(services[0].time_zone if services else "UTC")  # a year of contacts, in its zone
+    contacts = [c for c in provider.support_contacts.all() if _in_year(c.opened_at, year, contact_zone)]
     channels = list(provider.support_channels.all())
     hours_known = [
         any(ch.is_open_at(c.opened_at) for ch in channels if ch.channel == c.channel)
@@ -201,5 +203,5 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
     )
 
 
-def _in_year(moment: datetime, year: int | None) -> bool:
-    return year is None or timezone.localtime(moment).year == year
+def _in_year(moment: datetime, year: int | None, zone) -> bool:
+    return year is None or timezone.localtime(moment, zone).year == year
