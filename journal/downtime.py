@@ -176,10 +176,6 @@ class Reconciliation:
     false_statuses: list[tuple[datetime, str]]  # (when, what) status claims made while observed down
     notice_latency: timedelta | None  # first notice − first observed down
 
-    @property
-    def discrepancies(self) -> int:
-        return len(self.false_statuses) + (1 if self.outside else 0)
-
 
 def reconcile(
     totals: Totals, status_claims: Iterable[tuple[datetime, str]], first_notice: datetime | None

@@ -224,6 +224,11 @@ class Incident(models.Model):
         events = self.events.all()
         return min((e.at for e in events), default=self.created_at)
 
+    @property
+    def year(self) -> int:
+        """The year it started, in its service's zone: the year of dates written without one."""
+        return timezone.localtime(self.started_at, get_zone(self.service.time_zone)).year
+
     def until(self, now: datetime | None = None) -> datetime | None:
         """Where a stretch still down at the last event ends: now while open, else the end."""
         if self.is_open:
@@ -317,10 +322,6 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} at {self.at.isoformat()}"
-
-    @property
-    def changes_state(self) -> bool:
-        return self.type in downtime.STATE_CHANGES
 
 
 def sha256_hex(data: bytes) -> str:
@@ -534,13 +535,6 @@ class LogLine(models.Model):
     @property
     def text(self) -> str:
         return self.prefix + self.message
-
-    @property
-    def summary(self) -> str:
-        """program[pid]: message, the way a timeline shows it."""
-        if not self.program:
-            return self.message if self.format else self.text
-        return f"{self.program}{f'[{self.pid}]' if self.pid else ''}: {self.message}"
 
     @property
     def rule_description(self) -> str:

@@ -241,7 +241,6 @@ def test_reconciling_the_seed_outage():
     assert result.outside == timedelta(0)
     assert result.false_statuses == [(jst("10:05"), "稼働中")]  # 08:50 was while up: not false
     assert result.notice_latency == timedelta(hours=5, minutes=18)
-    assert result.discrepancies == 1
 
 
 def test_downtime_outside_the_claimed_window_is_counted():

@@ -45,11 +45,6 @@ class Reading:
         return self.lines - self.parsed
 
 
-def default_year(excerpt: LogExcerpt) -> int:
-    started = excerpt.incident.started_at
-    return timezone.localtime(started, get_zone(excerpt.incident.service.time_zone)).year
-
-
 def read_excerpt(
     excerpt: LogExcerpt, zone_name: str | None = None, year: int | None = None, gap: timedelta = DEFAULT_GAP
 ) -> Reading:
@@ -58,7 +53,7 @@ def read_excerpt(
     zone_name = zone_name or excerpt.incident.service.time_zone
     zone = get_zone(zone_name)
     explicit_year = year is not None
-    year = year or default_year(excerpt)
+    year = year or excerpt.incident.year
     clock = Clock(zone, year, near=None if explicit_year else excerpt.incident.started_at)
     with transaction.atomic():
         excerpt.clear_lines()

@@ -87,8 +87,7 @@ def read_notice(data: QueryDict, incident: Incident) -> tuple[QueryDict, str]:
     (journal.notices), in the zone the form is set to; and a note saying what was read."""
     data = data.copy()
     zone = data.get("notices-zone") or incident.service.time_zone
-    year = timezone.localtime(incident.started_at, get_zone(incident.service.time_zone)).year
-    claim = parse_notice(data.get("notices-raw_text", ""), zone, year)
+    claim = parse_notice(data.get("notices-raw_text", ""), zone, incident.year)
     found = []
     for field, moment in (("claimed_start", claim.start), ("claimed_end", claim.end)):
         if moment:
