@@ -3,9 +3,12 @@ from django.contrib import admin
 from journal.models import (
     Incident,
     LogExcerpt,
+    LogLine,
+    LogSuggestion,
     Provider,
     ProviderNotice,
     Service,
+    SupportChannel,
     SupportContact,
     TimelineEvent,
 )
@@ -14,13 +17,25 @@ from journal.models import (
 class ServiceInline(admin.TabularInline):
     model = Service
     extra = 0
+    fields = ["name", "host", "time_zone", "is_trial", "started_on", "ended_on"]
+
+
+class SupportChannelInline(admin.TabularInline):
+    model = SupportChannel
+    extra = 0
 
 
 @admin.register(Provider)
 class ProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "url", "status_page_url"]
     search_fields = ["name"]
-    inlines = [ServiceInline]
+    inlines = [ServiceInline, SupportChannelInline]
+
+
+@admin.register(SupportChannel)
+class SupportChannelAdmin(admin.ModelAdmin):
+    list_display = ["provider", "channel", "days", "opens", "closes", "time_zone"]
+    list_filter = ["channel", "provider"]
 
 
 @admin.register(Service)
@@ -78,6 +93,30 @@ class SupportContactAdmin(admin.ModelAdmin):
 
 @admin.register(LogExcerpt)
 class LogExcerptAdmin(admin.ModelAdmin):
-    list_display = ["name", "incident", "size", "uploaded_at"]
+    list_display = ["name", "incident", "size", "line_count", "parsed_count", "encoding", "uploaded_at"]
     search_fields = ["name"]
-    readonly_fields = ["size", "sha256"]
+    readonly_fields = ["size", "sha256", "encoding", "line_count", "parsed_count", "formats", "first_at", "last_at"]
+
+
+@admin.register(LogLine)
+class LogLineAdmin(admin.ModelAdmin):
+    """Read only: lines come from the stored bytes (re-read them from the excerpt's page)."""
+
+    list_display = ["excerpt", "number", "at", "host", "program", "rule"]
+    list_filter = ["format", "rule"]
+    search_fields = ["message"]
+    raw_id_fields = ["excerpt"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(LogSuggestion)
+class LogSuggestionAdmin(admin.ModelAdmin):
+    list_display = ["at", "type", "rule", "status", "excerpt"]
+    list_filter = ["status", "type"]
+    raw_id_fields = ["line", "event", "excerpt"]

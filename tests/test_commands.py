@@ -72,3 +72,20 @@ def test_parse_notice_refuses_what_it_cannot_read(tmp_path):
     (tmp_path / "n.txt").write_text("x")
     with pytest.raises(CommandError, match="unknown time zone"):
         call_command("parse_notice", str(tmp_path / "n.txt"), "--tz", "Mars/Base")
+
+
+def test_every_model_has_an_admin_page(admin_client):
+    for model in (
+        "provider",
+        "service",
+        "incident",
+        "timelineevent",
+        "providernotice",
+        "supportcontact",
+        "supportchannel",
+        "logexcerpt",
+        "logline",
+        "logsuggestion",
+    ):
+        response = admin_client.get(f"/admin/journal/{model}/")
+        assert response.status_code == 200, model
