@@ -57,6 +57,19 @@ class ZoneChoiceField(forms.ChoiceField):
         return True
 
 
+def read_in_zone(form: forms.BaseForm, cleaned: dict, names, zone: str) -> None:
+    """Turn the wall-clock readings in ``names`` into aware datetimes in ``zone``; a reading
+    the zone skipped (a DST gap) becomes an error on its field."""
+    for name in names:
+        wall = cleaned.get(name)
+        if wall is None:
+            continue
+        try:
+            cleaned[name] = localize(wall, zone)
+        except ValueError as exc:
+            form.add_error(name, ValidationError(str(exc), code="nonexistent_time"))
+
+
 class ZonedModelForm(forms.ModelForm):
     """Datetime fields in ``zoned_fields`` are read in the zone chosen in the ``zone`` field.
 
@@ -90,14 +103,8 @@ class ZonedModelForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         zone = cleaned.get("zone") and self.resolve_zone(cleaned["zone"], cleaned)
-        for name in self.zoned_fields:
-            wall = cleaned.get(name)
-            if wall is None or zone is None:
-                continue
-            try:
-                cleaned[name] = localize(wall, zone)
-            except ValueError as exc:
-                self.add_error(name, ValidationError(str(exc), code="nonexistent_time"))
+        if zone:
+            read_in_zone(self, cleaned, self.zoned_fields, zone)
         return cleaned
 
 

@@ -7,24 +7,18 @@ with errors comes back with status 422, in place of the form that was sent.
 """
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from journal.models import Incident
 from journal.views.access import incident_for_page
 from journal.views.evidence_forms import KINDS, evidence_form, evidence_kind, read_notice
-from journal.views.incident_page import render_incident
+from journal.views.incident_page import incident_changed
 
 
 def _get_item(incident: Incident, kind: str, item: int):
     return get_object_or_404(evidence_kind(kind).model, pk=item, incident=incident)
-
-
-def _changed(request: HttpRequest, incident: Incident, kind: str) -> HttpResponse:
-    if request.htmx:
-        return render_incident(request, incident_for_page(request, incident.pk))
-    return redirect(f"{incident.get_absolute_url()}#{KINDS[kind].anchor}")
 
 
 def _show_form(request: HttpRequest, incident: Incident, form, status: int = 200) -> HttpResponse:
@@ -50,7 +44,7 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
     form = evidence_form(request, incident, kind, instance, request.POST)
     if form.is_valid():
         form.save()
-        return _changed(request, incident, kind)
+        return incident_changed(request, incident, KINDS[kind].anchor)
     return _show_form(request, incident, form, status=422)
 
 
@@ -67,7 +61,7 @@ def evidence_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpRe
 def evidence_delete(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
     incident = incident_for_page(request, pk)
     _get_item(incident, kind, item).delete()
-    return _changed(request, incident, kind)
+    return incident_changed(request, incident, KINDS[kind].anchor)
 
 
 def log_download(request: HttpRequest, pk: int, item: int) -> FileResponse:

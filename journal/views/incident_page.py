@@ -1,10 +1,11 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from journal import timebar
 from journal.models import Incident
 from journal.timezones import get_zone
+from journal.views.access import incident_for_page
 from journal.views.evidence_forms import blank_forms
 
 
@@ -28,3 +29,11 @@ def render_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
         "forms": blank_forms(request, incident),
     }
     return render(request, template, context)
+
+
+def incident_changed(request: HttpRequest, incident: Incident, anchor: str) -> HttpResponse:
+    """After a change to an incident's evidence: with htmx its evidence partial, re-read;
+    without JavaScript a redirect back to the page, at ``anchor``."""
+    if request.htmx:
+        return render_incident(request, incident_for_page(request, incident.pk))
+    return redirect(f"{incident.get_absolute_url()}#{anchor}")

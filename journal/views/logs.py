@@ -8,15 +8,14 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from journal.forms import LocalDateTimeField, ZoneInput
+from journal.forms import LocalDateTimeField, ZoneInput, read_in_zone
 from journal.logs.importer import read_excerpt
 from journal.models import Incident, LogExcerpt, LogLine, LogSuggestion
-from journal.timezones import localize, validate_time_zone
+from journal.timezones import validate_time_zone
 from journal.views.access import incident_for_page
-from journal.views.incident_page import render_incident
+from journal.views.incident_page import incident_changed
 
 WINDOW = 200
 
@@ -30,12 +29,8 @@ class ViewerZoneForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        for name, value in list(cleaned.items()):
-            if isinstance(self.fields[name], LocalDateTimeField) and value is not None:
-                try:
-                    cleaned[name] = localize(value, self.zone)
-                except ValueError as exc:
-                    self.add_error(name, str(exc))
+        times = [name for name, field in self.fields.items() if isinstance(field, LocalDateTimeField)]
+        read_in_zone(self, cleaned, times, self.zone)
         return cleaned
 
 
@@ -146,17 +141,11 @@ def _suggestion(incident: Incident, suggestion: int) -> LogSuggestion:
     )
 
 
-def _back_to_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
-    if request.htmx:
-        return render_incident(request, incident_for_page(request, incident.pk))
-    return redirect(reverse("incident", args=[incident.pk]) + "#log-suggestions")
-
-
 @require_POST
 def suggestion_accept(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
     incident = incident_for_page(request, pk)
     _suggestion(incident, suggestion).accept()
-    return _back_to_incident(request, incident)
+    return incident_changed(request, incident, "log-suggestions")
 
 
 @require_POST
@@ -165,7 +154,7 @@ def suggestion_dismiss(request: HttpRequest, pk: int, suggestion: int) -> HttpRe
     found = _suggestion(incident, suggestion)
     found.status = LogSuggestion.Status.DISMISSED
     found.save(update_fields=["status"])
-    return _back_to_incident(request, incident)
+    return incident_changed(request, incident, "log-suggestions")
 
 
 @require_POST
@@ -174,7 +163,7 @@ def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
     pending = LogSuggestion.objects.filter(excerpt__incident=incident, status=LogSuggestion.Status.PENDING)
     for found in pending.select_related("excerpt__incident", "line"):
         found.accept()
-    return _back_to_incident(request, incident)
+    return incident_changed(request, incident, "log-suggestions")
 
 
 def _int(value, default: int) -> int:
