@@ -144,3 +144,130 @@ def test_notices_without_a_window_are_not_given_one(text):
 
 def test_a_time_without_a_date_anywhere_is_not_guessed():
     assert parse_notice("Between 10:07 PM and 11:45 PM PDT, logins failed.", "UTC").start is None
+
+
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+
+
+def read(text, zone="UTC", year=None):
+    return parse_notice(text, zone, year, now=NOW)
+
+
+def test_approximately_marks_a_time_not_a_share_of_customers():
+    claim = read("Between 10:00 and 11:30 UTC on 2024-03-05, approximately 75% of customers saw errors.")
+    assert (claim.start, claim.end) == (
+        datetime(2024, 3, 5, 10, 0, tzinfo=UTC),
+        datetime(2024, 3, 5, 11, 30, tzinfo=UTC),
+    )
+    assert claim.approximate is False
+    assert read("From approximately 10:00 to 11:30 UTC on 2024-03-05, logins failed.").approximate is True
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("発生日時: 2024年3月5日 午後 3時頃\n復旧日時: 2024年3月5日 午後4時", (15, 0), (16, 0)),
+        ("発生日時: 2024年3月5日 PM3:00頃\n復旧日時: 2024年3月5日 3:40 PM", (15, 0), (15, 40)),
+        ("発生日時: 2024年3月5日 午前12時10分\n復旧日時: 2024年3月5日 AM 1:05", (0, 10), (1, 5)),
+    ],
+)
+def test_am_and_pm_before_or_after_the_time(text, start, end):
+    claim = read(text, "Asia/Tokyo")
+    assert (claim.start.astimezone(JST).timetuple()[3:5], claim.end.astimezone(JST).timetuple()[3:5]) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "length", "approximate"),
+    [
+        ("障害発生日時: 2024年3月5日 10時00分から約2時間", timedelta(hours=2), True),
+        ("作業日時: 2024年3月5日 10時00分～ 2時間30分程度", timedelta(hours=2, minutes=30), True),
+        ("March 5 10:00 UTC (lasting 1 hour and 26 minutes)", timedelta(hours=1, minutes=26), False),
+        ("March 5 10:00 UTC (lasting 97 minutes)", timedelta(minutes=97), False),
+    ],
+)
+def test_a_duration_gives_the_end_from_the_start(text, length, approximate):
+    claim = read(text, "Asia/Tokyo", 2024)
+    assert claim.end - claim.start == length
+    assert claim.approximate is approximate
+
+
+def test_a_year_less_end_in_january_is_in_the_next_year():
+    claim = read("メンテナンス期間: 12月31日 23時00分 ～ 1月1日 2時00分", "Asia/Tokyo", 2024)
+    assert (claim.start, claim.end) == (datetime(2024, 12, 31, 23, tzinfo=JST), datetime(2025, 1, 1, 2, tzinfo=JST))
+
+
+def test_a_later_maintenance_window_is_kept_but_never_taken_for_the_incident():
+    claim = read(
+        "Router incident\nOutage window: 2024-03-05 10:00 - 10:40 UTC\n"
+        "We will upgrade the routers in a maintenance window from 2024-03-09 01:00 to 2024-03-09 03:00 UTC."
+    )
+    assert (claim.chosen.kind, claim.start) == ("incident", datetime(2024, 3, 5, 10, tzinfo=UTC))
+    assert [w.kind for w in claim.windows] == ["incident", "maintenance"]
+    assert claim.windows[1].start == datetime(2024, 3, 9, 1, tzinfo=UTC)
+
+
+def test_status_updates_are_kept_with_their_posted_time_and_give_a_window():
+    claim = read(
+        "Resolved - Fixed.\nPosted Mar 05, 2024 - 11:02 UTC\n"
+        "Identified - Found it.\nPosted Mar 05, 2024 - 10:31 UTC\n"
+        "Investigating - Looking.\nPosted Mar 05, 2024 - 10:05 UTC\n"
+    )
+    assert [(u.status, u.posted.strftime("%H:%M")) for u in claim.updates] == [
+        ("Resolved", "11:02"), ("Identified", "10:31"), ("Investigating", "10:05")
+    ]  # fmt: skip
+    assert (claim.chosen.kind, claim.start.hour, claim.start.minute, claim.end.minute) == ("update-history", 10, 5, 2)
+
+
+def test_several_incident_windows_make_the_reader_unsure_and_all_are_kept():
+    claim = read("Timeline of 2024-08-09 (UTC)\n09:55 - 10:11: total outage\n11:05 - 11:15: second wave", "UTC")
+    assert claim.unsure and claim.confidence == "low"
+    assert [(w.start.hour, w.start.minute) for w in claim.windows] == [(9, 55), (11, 5)]
+    assert "2 windows are written: pick the one the provider claims" in claim.reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "発生日時: 9999年12月31日 23時59分\n復旧日時: 0001年1月1日 0時00分",
+        "Start: 0001-01-01 00:00 UTC\nEnd: 9999-12-31 23:59 UTC",
+        "発生日時: 1969年12月31日 23時59分",
+        "Start: 2029-12-31 23:59 UTC-12:00",
+    ],
+)
+def test_dates_out_of_range_are_ignored_with_a_reason(text):
+    claim = read(text, "Pacific/Kiritimati")
+    assert (claim.start, claim.end) == (None, None)
+    assert any("outside" in reason for reason in claim.reasons)
+
+
+def test_an_announced_maintenance_window_may_lie_ahead():
+    claim = read("Maintenance window: 2027-02-10 01:00 - 03:00 UTC")
+    assert (claim.chosen.kind, claim.start) == ("maintenance", datetime(2027, 2, 10, 1, tzinfo=UTC))
+
+
+def test_a_time_the_zone_skipped_is_flagged_like_the_event_forms_do():
+    claim = read("Start: 2024-03-31 02:30\nEnd: 2024-03-31 04:00", "Europe/Berlin")
+    assert claim.unsure
+    assert "2024-03-31 02:30 does not exist in Europe/Berlin (the clocks skipped it)" in claim.reasons
+
+
+def test_a_time_the_zone_showed_twice_is_flagged():
+    claim = read("Start: 2024-10-27 02:30\nEnd: 2024-10-27 04:00", "Europe/Berlin")
+    assert "2024-10-27 02:30 happened twice in Europe/Berlin (the clocks went back); read as the first" in claim.reasons
+    assert claim.start.astimezone(UTC) == datetime(2024, 10, 27, 0, 30, tzinfo=UTC)  # CEST, before the change
+
+
+def test_an_abbreviation_not_in_use_on_that_date_is_flagged():
+    claim = read("Start: 2024-03-31 02:30 CEST\nEnd: 2024-03-31 04:00 CEST")
+    assert claim.start == datetime(2024, 3, 31, 0, 30, tzinfo=UTC)
+    assert "2024-03-31 02:30 CEST: Europe/Berlin was not on CEST then; check the time" in claim.reasons
+    assert not read("Start: 2024-07-01 02:30 CEST\nEnd: 2024-07-01 04:00 CEST").unsure
+
+
+@pytest.mark.parametrize(
+    ("written", "offset"),
+    [("GMT+2", 2), ("UTC+9", 9), ("UTC-05:00", -5), ("JST", 9), ("PDT", -7), ("EST", -5), ("(UTC+5:30)", 5.5)],
+)
+def test_explicit_offsets_and_abbreviations(written, offset):
+    claim = read(f"Start: 2024-01-15 10:00 {written}\nEnd: 2024-01-15 11:00 {written}", "Asia/Tokyo")
+    assert claim.start == datetime(2024, 1, 15, 10, tzinfo=timezone(timedelta(hours=offset)))

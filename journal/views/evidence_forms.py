@@ -82,23 +82,82 @@ def blank_forms(request: HttpRequest, incident: Incident) -> dict:
     return {kind: evidence_form(request, incident, kind) for kind in KINDS}
 
 
-def read_notice(data: QueryDict, incident: Incident) -> tuple[QueryDict, str]:
+@dataclass(frozen=True)
+class NoticeChoice:
+    value: str  # sent back as ``read_notice`` to use this window
+    label: str
+
+
+@dataclass(frozen=True)
+class NoticeNote:
+    """What reading a notice found, shown above the form; the windows it offers when unsure."""
+
+    text: str
+    reasons: tuple[str, ...] = ()
+    choices: tuple[NoticeChoice, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def read_notice(data: QueryDict, incident: Incident) -> tuple[QueryDict, NoticeNote]:
     """The notice form's data with the claimed window, target and cause read from its text
-    (journal.notices), in the zone the form is set to; and a note saying what was read."""
+    (journal.notices), in the zone the form is set to; and a note saying what was read.
+
+    When the reader is unsure, the window is left as it was and every window the notice
+    states is offered; ``read_notice=w<N>`` (one of those buttons) fills window N."""
     data = data.copy()
     zone = data.get("notices-zone") or incident.service.time_zone
+    try:
+        tz = get_zone(zone)
+    except ValueError:  # the form itself says the zone is wrong
+        zone, tz = incident.service.time_zone, get_zone(incident.service.time_zone)
     claim = parse_notice(data.get("notices-raw_text", ""), zone, incident.year)
+    picked = _picked_window(data.get("read_notice", ""), claim.windows)
+    window = picked or (claim.chosen if not claim.unsure else None)
     found = []
-    for field, moment in (("claimed_start", claim.start), ("claimed_end", claim.end)):
-        if moment:
-            data[f"notices-{field}"] = f"{timezone.localtime(moment, get_zone(zone)):%Y-%m-%dT%H:%M:%S}"
-            found.append(field.removeprefix("claimed_"))
-    if claim.approximate:
-        data["notices-approximate"] = "on"
+    if window:
+        for field, moment in (("claimed_start", window.start), ("claimed_end", window.end)):
+            data[f"notices-{field}"] = _wall(moment, tz) if moment else ""
+            if moment:
+                found.append(field.removeprefix("claimed_"))
+        if window.approximate:
+            data["notices-approximate"] = "on"
+        else:
+            data.pop("notices-approximate", None)
     for field in ("target", "cause"):
         if getattr(claim, field) and not data.get(f"notices-{field}"):
             data[f"notices-{field}"] = getattr(claim, field)
             found.append(field)
-    if not found:
-        return data, "Nothing could be read from this text: fill in what it claims yourself."
-    return data, f"Read from the text: {', '.join(found)}. Check them, then save."
+    offer = claim.unsure and not picked
+    choices = tuple(NoticeChoice(f"w{n}", _choice_label(w, tz)) for n, w in enumerate(claim.windows) if offer)
+    if picked:
+        text = f"Using the window you picked ({picked.kind}). Check it, then save."
+    elif claim.unsure and claim.windows:
+        text = "Not sure which window this notice claims: pick one below, or fill in the times yourself."
+    elif not found:
+        text = "Nothing could be read from this text: fill in what it claims yourself."
+    else:
+        text = f"Read from the text: {', '.join(found)}. Check them, then save."
+        if window and window.kind == "maintenance":
+            text += " This is a maintenance window."
+    return data, NoticeNote(text, () if picked else claim.reasons, choices)
+
+
+def _picked_window(value: str, windows):
+    if value.startswith("w") and value[1:].isdigit() and int(value[1:]) < len(windows):
+        return windows[int(value[1:])]
+    return None
+
+
+def _wall(moment, tz) -> str:
+    """The wall-clock reading for the form. A time read in the form's own zone keeps the
+    reading the notice wrote, so one the zone skipped is refused by the form, not shifted."""
+    wall = moment if getattr(moment.tzinfo, "key", None) == tz.key else timezone.localtime(moment, tz)
+    return f"{wall:%Y-%m-%dT%H:%M:%S}"
+
+
+def _choice_label(window, tz) -> str:
+    start = _wall(window.start, tz).replace("T", " ")[:16]
+    end = _wall(window.end, tz).replace("T", " ")[:16] if window.end else "(no end)"
+    return f"{start} → {end} · {window.kind} · {window.text}"

@@ -13,7 +13,10 @@ def iso_utc(moment) -> str | None:
 
 
 class Command(BaseCommand):
-    help = "Read what a provider's notice claims (start, end, approximate, target, cause) from a text file."
+    help = (
+        "Read what a provider's notice claims (start, end, approximate, target, cause) from a text file, "
+        "with every window it states and why the reader is unsure, if it is."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -41,9 +44,36 @@ class Command(BaseCommand):
             "approximate": claim.approximate,
             "target": claim.target or None,
             "cause": claim.cause or None,
+            "kind": claim.chosen.kind if claim.chosen else None,
+            "confidence": claim.confidence,
+            "unsure": claim.unsure,
+            "reasons": list(claim.reasons),
+            "windows": [
+                {
+                    "kind": w.kind,
+                    "how": w.how,
+                    "start": iso_utc(w.start),
+                    "end": iso_utc(w.end),
+                    "approximate": w.approximate,
+                    "chosen": w is claim.chosen,
+                    "text": w.text,
+                }
+                for w in claim.windows
+            ],
+            "updates": [{"status": u.status, "posted": iso_utc(u.posted), "text": u.text} for u in claim.updates],
         }
         if format == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
-        else:
-            for key, value in result.items():
-                self.stdout.write(f"{key}: {value if value is not None else '—'}")
+            return
+        for key in ("claimed_start", "claimed_end", "approximate", "target", "cause", "kind", "confidence"):
+            self.stdout.write(f"{key}: {result[key] if result[key] is not None else '—'}")
+        for reason in claim.reasons:
+            self.stdout.write(f"unsure: {reason}")
+        for window in result["windows"]:
+            mark = "*" if window["chosen"] else "-"
+            self.stdout.write(
+                f"{mark} {window['kind']} ({window['how']}): {window['start']} → {window['end'] or '—'}"
+                f"{' approximate' if window['approximate'] else ''}  {window['text']}"
+            )
+        for update in result["updates"]:
+            self.stdout.write(f"  {update['status']}: posted {update['posted'] or '—'}")
