@@ -12,6 +12,9 @@ Each import runs in a process of its own.
 Scorecard: a provider with 1,000 incidents over 10 years; the scorecard's query count and
 time to render beside the incident list page of the same provider in the same run.
 
+Notice reader: windows read right, unsure-but-offered, wrong and missing, targets and causes
+right, over the notice corpus (benchmarks/notice_accuracy.py).
+
 Prints each figure on its own line and writes them all to benchmarks/results.json.
 """
 
@@ -39,6 +42,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from benchmarks.notice_accuracy import notice_accuracy  # noqa: E402
 from journal.models import Incident, Provider, Service, TimelineEvent  # noqa: E402
 
 TYPES = ["down", "observation", "up", "action", "noticed"]
@@ -211,6 +215,7 @@ def scorecard() -> dict[str, float]:
 
 def main() -> None:
     results = {**incident_page(), **scorecard(), **log_import()}
+    results.update(notice_accuracy())
     for name, value in results.items():
         print(f"{name}: {value}")
     out = ROOT / "benchmarks" / "results.json"

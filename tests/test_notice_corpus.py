@@ -57,3 +57,13 @@ def test_each_notice_gives_its_target_and_cause(case):
             assert case[field] in getattr(claim, field)
         else:
             assert getattr(claim, field) == ""
+
+
+def test_the_accuracy_benchmark_counts_every_notice_and_none_is_wrong():
+    from benchmarks.notice_accuracy import notice_accuracy
+
+    figures = notice_accuracy()
+    assert figures["notice_cases"] == len(CASES)
+    assert figures["notice_windows_right"] + figures["notice_windows_unsure_but_offered"] == len(CASES)
+    assert (figures["notice_windows_wrong"], figures["notice_windows_missing"]) == (0, 0)
+    assert figures["notice_targets_right"] == figures["notice_causes_right"] == len(CASES)
