@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from journal.models import Incident, ProviderNotice
 from tests.factories import EventFactory, IncidentFactory
@@ -150,3 +152,17 @@ def test_parse_notice_lists_status_updates(tmp_path, capsys):
     assert (result["claimed_start"], result["claimed_end"], result["kind"]) == (
         "2024-03-05T10:05:00Z", "2024-03-05T11:02:00Z", "update-history"
     )  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    text=st.text(
+        alphabet=st.sampled_from("発生日時復旧:：～~-年月日時分頃 0123456789\n/PMAMUTCJST+【】■()"), max_size=200
+    ),
+    zone=st.sampled_from(["UTC", "Asia/Tokyo", "Europe/Berlin", "Mars/Base", ""]),
+    button=st.sampled_from(["1", "w0", "w1", "w99", "x", ""]),
+)
+def test_any_text_zone_or_button_reads_without_a_server_error(client_alice, incident, text, zone, button):
+    response = read(client_alice, incident, text, zone=zone, read_notice=button)
+    assert response.status_code == 200
+    assert re.search(r'<p class="note" role="status">[^<]+</p>', response.content.decode())

@@ -266,8 +266,32 @@ def test_an_abbreviation_not_in_use_on_that_date_is_flagged():
 
 @pytest.mark.parametrize(
     ("written", "offset"),
-    [("GMT+2", 2), ("UTC+9", 9), ("UTC-05:00", -5), ("JST", 9), ("PDT", -7), ("EST", -5), ("(UTC+5:30)", 5.5)],
+    [
+        ("GMT+2", 2),
+        ("UTC+9", 9),
+        ("UTC-05:00", -5),
+        ("JST", 9),
+        ("PDT", -7),
+        ("EST", -5),
+        ("(UTC+5:30)", 5.5),
+        ("ET", -5),
+        ("PT", -8),
+    ],  # fmt: skip
 )
 def test_explicit_offsets_and_abbreviations(written, offset):
     claim = read(f"Start: 2024-01-15 10:00 {written}\nEnd: 2024-01-15 11:00 {written}", "Asia/Tokyo")
     assert claim.start == datetime(2024, 1, 15, 10, tzinfo=timezone(timedelta(hours=offset)))
+
+
+def test_a_symptom_is_not_read_as_the_cause():
+    claim = read("発生日時: 2024年5月1日 22時40分\n障害内容: Webサーバーへのアクセスができない状態", "Asia/Tokyo")
+    assert claim.cause == ""
+    assert read("発生日時: 2024年5月1日 22時40分\n発生原因: 電源設備の故障", "Asia/Tokyo").cause == "電源設備の故障"
+
+
+def test_us_eastern_time_follows_the_zones_own_rules():
+    claim = read("Starting at 3:15pm ET on May 1, 2024, logins failed. Service was restored at 4:05pm ET.")
+    assert (claim.start, claim.end) == (
+        datetime(2024, 5, 1, 19, 15, tzinfo=UTC),
+        datetime(2024, 5, 1, 20, 5, tzinfo=UTC),
+    )

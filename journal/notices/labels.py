@@ -26,7 +26,7 @@ LABELS = {
     r"|this (?:incident|scheduled maintenance) affected|affected (?:components?|services?|systems?|regions?)"
     r"|services? (?:impacted|affected)|regions? affected|affected|scope|target",
     "cause": r"障害の原因|障害原因|発生原因|原因|root cause(?: analysis| of (?:the )?problem)?|cause",
-    "details": r"影響/詳細|影響・詳細|詳細|障害内容|内容|事象",
+    "details": r"影響/詳細|影響・詳細|詳細",  # read as the cause when no cause is labelled
 }
 OPEN, CLOSE = "【[<〔「(", "】]>〕」)"
 LABEL_LINE = re.compile(

@@ -1,7 +1,7 @@
 """Zones written in notices: offsets (``UTC+9``, ``GMT-05:00``), a fixed map of common
-abbreviations (``JST``, ``CEST``, ``PDT`` …) and 日本時間; and the checks a careful reader
-makes on a time read in a zone: does it exist there (DST gap), was it shown twice (fold), was
-the abbreviation written in use on that date."""
+abbreviations (``JST``, ``CEST``, ``PDT`` …), US ``ET``/``CT``/``MT``/``PT`` and 日本時間; and the
+checks a careful reader makes on a time read in a zone: does it exist there (DST gap), was it
+shown twice (fold), was the abbreviation written in use on that date."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ ABBREVIATIONS: dict[str, tuple[float, str | None]] = {
     "MST": (-7, "America/Denver"), "MDT": (-6, "America/Denver"),
     "PST": (-8, "America/Los_Angeles"), "PDT": (-7, "America/Los_Angeles"),
 }  # fmt: skip
+# written without saying whether summer time applied: the zone's own rules decide
+GENERIC = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
 
 # A zone written right after a time: " UTC", " (JST)", " GMT+2", "UTC-05:00", " 日本時間".
 ZONE = re.compile(
@@ -31,7 +33,7 @@ ZONE = re.compile(
 )
 
 ZONE_NAME = re.compile(
-    "|".join(sorted((name for name in ABBREVIATIONS if len(name) > 1), key=len, reverse=True))
+    "|".join(sorted((name for name in [*ABBREVIATIONS, *GENERIC] if len(name) > 1), key=len, reverse=True))
     + r"(?![A-Za-z])|日本時間"
 )
 
@@ -61,6 +63,8 @@ def zone_at(text: str, position: int) -> tuple[Zone | None, int]:
         offset = timedelta(hours=hours, minutes=minutes)
         return Zone(timezone(offset if found.group("sign") == "+" else -offset)), position + found.end()
     abbreviation = found.group("abbr")
+    if abbreviation in GENERIC:
+        return Zone(ZoneInfo(GENERIC[abbreviation])), position + found.end()
     if abbreviation not in ABBREVIATIONS:
         return None, position
     hours, _ = ABBREVIATIONS[abbreviation]
