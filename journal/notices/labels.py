@@ -1,8 +1,10 @@
 """The labelled fields of a notice and the updates of a status-page history.
 
 Labels stand at the start of a line, bare or decorated (``■``, ``●``, ``◆``, ``・``, ``*``,
-``【…】``, ``[…]``, ``<…>``), followed by ``:`` and the value, or alone on their line with the
-value on the lines below (until a blank line or the next label). Indented lines continue a
+``【…】``, ``[…]``, ``<…>``, ``## heading``, a table's ``| label | value |`` or ``label<tab>value``),
+followed by ``:`` and the
+value (a date label also by a space and a date), or alone on their line with the value on the
+lines below (until a blank line or the next label). Indented lines continue a
 value. Status updates are ``Resolved - text`` (or the status alone on its line) followed by
 their ``Posted <date> - HH:MM UTC`` line or a line holding only the date and time.
 """
@@ -29,10 +31,11 @@ LABELS = {
     "details": r"影響/詳細|影響・詳細|詳細",  # read as the cause when no cause is labelled
 }
 OPEN, CLOSE = "【[<〔「(", "】]>〕」)"
+DATE_KEYS = ("start", "end", "maintenance", "period")
 LABEL_LINE = re.compile(
-    r"^ ?(?P<mark>[・■□●○◆◇▼▽★☆*#>\-] ?)?(?P<open>[【\[<〔「(])? ?(?P<label>"
+    r"^ ?(?P<mark>[・■□●○◆◇▼▽★☆*#>|\-]{1,3} ?)?(?P<open>[【\[<〔「(])? ?(?P<label>"
     + "|".join(f"(?P<{key}>{words})" for key, words in LABELS.items())
-    + r")(?: ?\([^)\n]{0,20}\))? ?(?P<close>[】\]>〕」)])? ?(?:(?P<colon>[:：=]) ?)?(?P<value>.*)$",
+    + r")(?: ?\([^)\n]{0,20}\))? ?(?P<close>[】\]>〕」)])? ?(?:(?P<colon>[:：=|]) ?)?(?P<value>.*)$",
     re.IGNORECASE,
 )
 STATUS = re.compile(
@@ -72,24 +75,25 @@ def labelled_fields(lines: list[str], offsets: list[int]) -> list[Field]:
             index += 1
             continue
         key = next(k for k in LABELS if found.group(k))
-        value = found.group("value").strip()
+        value = found.group("value").strip().removesuffix("|").strip()  # a row of a Markdown table
         start, end = offsets[index] + found.start("value"), offsets[index] + len(lines[index])
         parts = [value] if value else []
         index += 1
+        top = index
         while index < len(lines) and not labels[index]:
             line = lines[index]
             if value:  # a value on the label's line continues on indented lines, across blank ones
                 ahead = next((n for n in range(index, min(index + 3, len(lines))) if lines[n].strip()), None)
                 if ahead is None or not lines[ahead][:1].isspace() or labels[ahead]:
                     break
-            elif not line.strip() or len(parts) >= KEY_LINES:
-                break  # a value below its label ends at a blank line
+            elif not line.strip() and (parts or index - top > 2) or len(parts) >= KEY_LINES:
+                break  # a value below its label (a blank line after a heading allowed) ends at a blank line
             if line.strip():
                 parts.append(line.strip())
                 end = offsets[index] + len(line)
             index += 1
         if not value and parts:
-            start = offsets[index - len(parts)]
+            start = offsets[next(n for n in range(top, index) if lines[n].strip())]
         fields.append(Field(key, found.group("label"), _join(parts), start, end))
     return fields
 
@@ -103,6 +107,8 @@ def _label(line: str) -> re.Match | None:
         return None
     if found.group("colon") or closed or not found.group("value").strip():
         return found
+    if found.group("value")[:1].isdigit() and any(found.group(key) for key in DATE_KEYS):
+        return found  # "発生日時 2024年…", "発生日時<tab>2024/…": a date after a date label
     return None  # "対象となるお客様には…": a word at the start of a sentence, not a label
 
 

@@ -9,7 +9,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from journal.notices.labels import Field, labelled_fields, status_updates
+from journal.notices.labels import DATE_KEYS, Field, labelled_fields, status_updates
 from journal.notices.times import Moment, duration_at, read_moments
 from journal.notices.zones import Zone, aware, first_zone
 from journal.timezones import get_zone
@@ -20,7 +20,7 @@ AHEAD = timedelta(days=2 * 366)  # announced maintenance may lie this far ahead
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925}
 ERA = re.compile(r"(令和|平成|昭和) ?(\d{1,2}|元) ?年")
-SPACES = re.compile(r"[ \t\u00a0]+")
+SPACES = re.compile(r"[ \u00a0]+")
 # matched on lowercased text: a pattern without IGNORECASE starts with literals the engine skips to
 MAINTENANCE = re.compile(r"メンテナンス|保守作業|作業日時|作業予定|maintenance")
 INCIDENT = re.compile(r"障害|不具合|incident|outage|disruption|unexpected|unavailable|degrad")
@@ -28,7 +28,6 @@ CONNECTOR = re.compile(
     r"\A ?\n? ?(?:\([^)\n]{0,12}\) ?)?(?:～|〜|~|-|–|—|から|より|to|until|till|through|thru|and)"
     r"(?: (?:approximately|about|around|roughly))? ?\n? ?\Z"
 )
-DATE_FIELDS = ("start", "end", "period", "maintenance")
 HOW = ("labels", "range", "duration", "updates", "guess")  # the order a window is trusted in
 GUESSES = 6
 MOMENTS, FIELDS, LINES = 200, 100, 500  # read at most; a real notice has far fewer
@@ -93,7 +92,8 @@ class _Reader:
         if len(text) > READ_LIMIT:
             self.reasons.append(f"only the first {READ_LIMIT:,} characters were read")
             text = text[:READ_LIMIT]
-        text = ERA.sub(_western_year, SPACES.sub(" ", unicodedata.normalize("NFKC", text)))
+        text = unicodedata.normalize("NFKC", text).replace("\t", " | ")  # a tab parts a table's cells
+        text = ERA.sub(_western_year, SPACES.sub(" ", text))
         lines = text.splitlines()
         if len(lines) > LINES:
             self.reasons.append(f"only the first {LINES:,} lines were read")
@@ -319,7 +319,7 @@ class _Reader:
         return bool(MAINTENANCE.search(title)) and not INCIDENT.search(title)
 
     def _field_of(self, moment: Moment) -> Field | None:
-        return next((f for f in self.fields if f.key in DATE_FIELDS and f.start <= moment.start < f.end + 1), None)
+        return next((f for f in self.fields if f.key in DATE_KEYS and f.start <= moment.start < f.end + 1), None)
 
     def _first_in(self, field: Field) -> Moment | None:
         return next((m for m in self.moments if field.start <= m.start < field.end + 1), None)
