@@ -295,3 +295,10 @@ def test_us_eastern_time_follows_the_zones_own_rules():
         datetime(2024, 5, 1, 19, 15, tzinfo=UTC),
         datetime(2024, 5, 1, 20, 5, tzinfo=UTC),
     )
+
+
+@pytest.mark.parametrize("abbreviation", ["CST", "IST"])
+def test_an_abbreviation_other_places_use_for_another_offset_is_flagged(abbreviation):
+    claim = read(f"Start: 2024-01-15 10:00 {abbreviation}\nEnd: 2024-01-15 11:00 {abbreviation}")
+    assert claim.unsure
+    assert any(reason.startswith(f"{abbreviation} is read as") for reason in claim.reasons)

@@ -23,6 +23,11 @@ ABBREVIATIONS: dict[str, tuple[float, str | None]] = {
     "MST": (-7, "America/Denver"), "MDT": (-6, "America/Denver"),
     "PST": (-8, "America/Los_Angeles"), "PDT": (-7, "America/Los_Angeles"),
 }  # fmt: skip
+# abbreviations other places use for another offset: read as above, and flagged
+AMBIGUOUS = {
+    "CST": "CST is read as US Central (-06:00); China Standard Time is +08:00",
+    "IST": "IST is read as India (+05:30); Israel (+02:00) and Ireland (+01:00) write IST too",
+}
 # written without saying whether summer time applied: the zone's own rules decide
 GENERIC = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
 
@@ -85,7 +90,8 @@ def first_zone(text: str) -> Zone | None:
 def aware(wall: datetime, zone: Zone) -> tuple[datetime, str | None]:
     """The aware datetime for a wall-clock reading in ``zone``, and what is doubtful about it:
     a reading the zone skipped (DST gap) or showed twice (fold), or an abbreviation that was not
-    in use on that date (``02:30 CEST`` on the morning the clocks went forward)."""
+    in use on that date (``02:30 CEST`` on the morning the clocks went forward), or one other
+    places use for another offset (``CST``, ``IST``)."""
     reading = f"{wall:%Y-%m-%d %H:%M}"
     if not zone.fixed:
         name = getattr(zone.tz, "key", str(zone.tz))
@@ -96,6 +102,8 @@ def aware(wall: datetime, zone: Zone) -> tuple[datetime, str | None]:
             return first, f"{reading} happened twice in {name} (the clocks went back); read as the first"
         return first, None
     moment = wall.replace(tzinfo=zone.tz)
+    if zone.abbreviation in AMBIGUOUS:
+        return moment, AMBIGUOUS[zone.abbreviation]
     _, home = ABBREVIATIONS.get(zone.abbreviation or "", (0, None))
     if home and moment.astimezone(ZoneInfo(home)).utcoffset() != moment.utcoffset():
         return moment, f"{reading} {zone.abbreviation}: {home} was not on {zone.abbreviation} then; check the time"
