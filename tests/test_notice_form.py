@@ -2,10 +2,11 @@
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -160,9 +161,17 @@ def test_parse_notice_lists_status_updates(tmp_path, capsys):
         alphabet=st.sampled_from("発生日時復旧:：～~-年月日時分頃 0123456789\n/PMAMUTCJST+【】■()"), max_size=200
     ),
     zone=st.sampled_from(["UTC", "Asia/Tokyo", "Europe/Berlin", "Mars/Base", ""]),
-    button=st.sampled_from(["1", "w0", "w1", "w99", "x", ""]),
+    button=st.sampled_from(["1", "w0", "w1", "w99", "w²", "w٣", "w" + "9" * 30, "x", ""]),
 )
 def test_any_text_zone_or_button_reads_without_a_server_error(client_alice, incident, text, zone, button):
     response = read(client_alice, incident, text, zone=zone, read_notice=button)
     assert response.status_code == 200
     assert re.search(r'<p class="note" role="status">[^<]+</p>', response.content.decode())
+
+
+def test_an_announced_window_ahead_is_said_to_lie_ahead(client_alice, incident):
+    ahead = (timezone.now() + timedelta(days=30)).date()
+    text = f"Scheduled maintenance\nMaintenance window: {ahead} 01:00 - 03:00 UTC"
+    html = read(client_alice, incident, text).content.decode()
+    assert value_of(html, "claimed_start") == f"{ahead}T01:00:00"
+    assert "This is a maintenance window. It lies ahead: announced, not yet happened." in visible(html)

@@ -141,11 +141,13 @@ def read_notice(data: QueryDict, incident: Incident) -> tuple[QueryDict, NoticeN
         text = f"Read from the text: {', '.join(found)}. Check them, then save."
         if window and window.kind == "maintenance":
             text += " This is a maintenance window."
+    if window and window.start > timezone.now():
+        text += " It lies ahead: announced, not yet happened."
     return data, NoticeNote(text, () if picked else claim.reasons, choices)
 
 
 def _picked_window(value: str, windows):
-    if value.startswith("w") and value[1:].isdigit() and int(value[1:]) < len(windows):
+    if value.startswith("w") and value[1:].isdecimal() and len(value) <= 4 and int(value[1:]) < len(windows):
         return windows[int(value[1:])]
     return None
 
