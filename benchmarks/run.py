@@ -211,6 +211,11 @@ def scorecard() -> dict[str, float]:
 
 def main() -> None:
     results = {**incident_page(), **scorecard(), **log_import()}
+
+    # The downtime detector's accuracy on the log corpus (benchmarks/detector_accuracy.py).
+    from benchmarks.detector_accuracy import detector_accuracy
+
+    results.update(detector_accuracy())
     for name, value in results.items():
         print(f"{name}: {value}")
     out = ROOT / "benchmarks" / "results.json"
