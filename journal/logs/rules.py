@@ -83,9 +83,9 @@ RULES = [
     Rule(
         "klogd-exiting",
         "shutdown",
-        ("Kernel log daemon terminating",),
-        r"\bKernel log daemon terminating\b",
-        "klogd stopped",
+        ("Kernel log daemon terminating", "Kernel logging (proc) stopped"),
+        r"\bKernel log daemon terminating\b|\bKernel logging \(proc\) stopped\b",
+        "the kernel log reader (klogd, rsyslog's imklog) stopped",
     ),
     Rule(
         "journal-stopped",
@@ -146,7 +146,7 @@ RULES = [
         r"\bsyslogd(?:\[\d{1,10}\]| [\d.]{1,20})?: (?:re)?start\b",
         "syslogd started",
     ),
-    Rule("rsyslogd-start", "start", ("rsyslogd",), rf"{_RSYSLOG} start\b", "rsyslogd started"),
+    Rule("rsyslogd-start", "start", ("rsyslogd",), rf"{_RSYSLOG} (?:\(re\))?start\b", "rsyslogd started"),
     Rule("syslog-ng-start", "start", ("syslog-ng",), r"\bsyslog-ng starting up\b", "syslog-ng started"),
     Rule(
         "klogd-start",

@@ -17,7 +17,8 @@ logs:
   before the boot lies within ``SHUTDOWN_SPAN`` of it (a quick reboot needs no silence), else
   at that last line when a silence came before the boot (a crash with no shutdown lines); up
   at the boot's first line. A boot with neither, or at the very start of the log, proves
-  nothing about before it.
+  nothing about before it; nor does one stamped before the host's last line (a clock set back
+  at boot: no time to trust for the up).
 - A logger ``start`` line soon after a shutdown opens the same window a silence does: a boot
   line within ``BOOT_SPAN`` makes it a quick reboot (up at the start line); none, and it was
   only the logger restarting. A ``start`` line at any other time (a HUP) proves nothing.
@@ -173,8 +174,8 @@ class Suggester:
         shutdown = self._shutdown
         self._shutdown = self._break = None
         self._booted_at = first.at
-        if before is None:
-            return
+        if before is None or first.at < before.at:
+            return  # nothing known before it, or a clock set back at boot: no up to trust
         if shutdown and shutdown.first.at <= before.at and before.at - shutdown.last_at <= SHUTDOWN_SPAN:
             down = shutdown.first
             text = self.describe(down.line)

@@ -62,6 +62,12 @@ def test_each_rule_matches_its_example(name, line):
         ("Jun 19 09:36:44 pc systemd[1]: Reached target Power-Off.", "systemd-shutdown-target"),
         ("Jan  5 02:00:00 c6 init: Switching to runlevel: 6", "shutdown-now"),
         ("Jul 20 09:59:17 host reboot: rebooted by root", "shutdown-now"),
+        ("Nov 29 00:37:35 spy kernel: Kernel logging (proc) stopped.", "klogd-exiting"),
+        (
+            'Nov 29 00:38:44 spy rsyslogd: [origin software="rsyslogd" swVersion="4.2.0" x-pid="936" '
+            'x-info="http://www.rsyslog.com"] (re)start',
+            "rsyslogd-start",
+        ),
         ("[    0.000000] Linux version 5.15.0-91-generic (buildd@lcy02-amd64-045)", "linux-version"),
         ("Jan  5 02:03:11 c6 kernel: [    0.000000] Initializing cgroup subsys cpuset", "kernel-cgroup-init"),
         ("-- Boot 3f2a9c1e0b6d4e4fa7b1c2d3e4f5a6b7 --", "journal-boot"),
@@ -135,12 +141,13 @@ AIMED = {
 
 
 def best_of_three(work) -> float:
-    """Seconds the quickest of three runs took (the machine is shared: the others are noise)."""
+    """CPU seconds the quickest of three runs took: the CPU time of this thread, not the wall
+    clock, so that other processes on a busy machine do not count."""
     times = []
     for _ in range(3):
-        started = time.perf_counter()
+        started = time.thread_time()
         work()
-        times.append(time.perf_counter() - started)
+        times.append(time.thread_time() - started)
     return min(times)
 
 
