@@ -1,5 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from journal.logs.suggest import Suggester
 
 
@@ -126,3 +129,32 @@ def test_the_silence_before_a_boot_is_measured_from_the_hosts_last_line_not_the_
 
 def test_a_loggers_hup_after_a_quiet_night_is_not_a_boot():
     assert run([(at(0), "", "sshd: closed"), (at(240), "syslogd-restart", "syslogd 1.4.1: restart.")]) == []
+
+
+HOST_RULES = ["", "", "", "sigterm", "rc-stopping", "rsyslogd-exiting", "systemd-shutdown-target", "kernel-panic"]
+HOST_RULES += ["syslogd-restart", "rsyslogd-start", "linux-version", "journal-boot", "systemd-startup", "oom-killer"]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=3600), st.sampled_from(HOST_RULES), st.booleans()),
+        max_size=60,
+    )
+)
+def test_downs_and_ups_alternate_each_up_after_its_down(steps):
+    """Whatever the lines, the suggestions never say down, down or up, up, and never put an up
+    before the down it ends."""
+    moment, lines = at(0), []
+    for seconds, rule, untimed in steps:
+        moment += timedelta(seconds=seconds)
+        if untimed and rule == "journal-boot":
+            lines.append((None, rule, "-- Reboot --"))
+        else:
+            lines.append((moment, rule, f"line {rule}"))
+    transitions = [(kind, when) for kind, when, _, _ in run(lines) if kind != "observation"]
+    kinds = [kind for kind, _ in transitions]
+    assert all(a != b for a, b in zip(kinds, kinds[1:], strict=False))
+    assert kinds[:1] in ([], ["down"])
+    for (kind, when), (_, next_when) in zip(transitions, transitions[1:], strict=False):
+        if kind == "down":
+            assert next_when >= when
