@@ -147,6 +147,13 @@ RULES = [
         "syslogd started",
     ),
     Rule("rsyslogd-start", "start", ("rsyslogd",), rf"{_RSYSLOG} (?:\(re\))?start\b", "rsyslogd started"),
+    Rule(
+        "journal-started",
+        "start",
+        ("systemd-journald",),
+        rf"\bsystemd-journald{_PID}: Journal started\b",
+        "systemd's journal started",
+    ),
     Rule("syslog-ng-start", "start", ("syslog-ng",), r"\bsyslog-ng starting up\b", "syslog-ng started"),
     Rule(
         "klogd-start",

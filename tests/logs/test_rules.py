@@ -23,6 +23,7 @@ EXAMPLES = {
     "klogd-exiting": "Mar  9 21:10:02 fw kernel: Kernel log daemon terminating.",
     "klogd-start": "Mar  9 21:17:37 fw kernel: klogd 1.4.1, log source = /proc/kmsg started.",
     "journal-stopped": "Mar 01 10:00:02 web systemd-journald[312]: Journal stopped",
+    "journal-started": "Mar 01 10:05:01 web systemd-journald[288]: Journal started",
     "systemd-shutdown": "Mar 01 10:00:02 web systemd-shutdown[1]: Syncing filesystems and block devices.",
     "openbsd-banner": "Apr  2 03:10:44 gw /bsd: OpenBSD 7.4 (GENERIC.MP) #1397: Tue Oct 10 09:02:37 MDT 2023",
     "kernel-cgroup-init": "Jan  5 02:03:11 c6 kernel: Initializing cgroup subsys cpuset",
