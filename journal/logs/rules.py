@@ -62,7 +62,7 @@ RULES = [
         "syslogd-exiting",
         "shutdown",
         ("exiting on signal",),
-        r"\bsyslogd(?:\[\d{1,10}\]| [\d.]{1,20})?: exiting on signal \d"
+        r"\bsyslogd(?:\[\d{1,10}\]| [\w.#~+-]{1,40})?: exiting on signal \d"
         r"|^\w{3} +\d{1,2} [\d:]{8} \S+ exiting on signal \d",
         "syslogd stopped",
     ),
@@ -143,7 +143,7 @@ RULES = [
         "syslogd-restart",
         "start",
         ("syslogd",),
-        r"\bsyslogd(?:\[\d{1,10}\]| [\d.]{1,20})?: (?:re)?start\b",
+        r"\bsyslogd(?:\[\d{1,10}\]| [\w.#~+-]{1,40})?: (?:re)?start\b",
         "syslogd started",
     ),
     Rule("rsyslogd-start", "start", ("rsyslogd",), rf"{_RSYSLOG} (?:\(re\))?start\b", "rsyslogd started"),
@@ -159,7 +159,7 @@ RULES = [
         "klogd-start",
         "start",
         ("log source = ",),
-        r"\b(?:klogd|imklog) [\d.]{1,20}, log source = \S{1,64} started\b",
+        r"\b(?:klogd|imklog) [\w.#~+-]{1,40}, log source = \S{1,64} started\b",
         "the kernel log reader (klogd, rsyslog's imklog) started",
     ),
     # The host booting

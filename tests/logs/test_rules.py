@@ -58,6 +58,7 @@ def test_each_rule_matches_its_example(name, line):
         ("Jul 20 09:59:19 host kernel: Waiting for PIDS: 1100", "rc-stopping"),
         ("Mar  3 06:25:04 old exiting on signal 15", "syslogd-exiting"),  # sysklogd writes no tag
         ("Mar  3 06:25:04 old syslogd 1.4.1: restart.", "syslogd-restart"),
+        ("Apr 11 19:03:40 dapper syslogd 1.4.1#17ubuntu7: restart.", "syslogd-restart"),
         ("Apr  2 03:10:44 gw syslogd[5214]: start", "syslogd-restart"),
         ("Jun 19 09:36:44 pc systemd[1]: Reached target Final Step.", "systemd-shutdown-target"),
         ("Jun 19 09:36:44 pc systemd[1]: Reached target Power-Off.", "systemd-shutdown-target"),
