@@ -42,6 +42,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from benchmarks.detector_accuracy import detector_accuracy  # noqa: E402
 from benchmarks.notice_accuracy import notice_accuracy  # noqa: E402
 from journal.models import Incident, Provider, Service, TimelineEvent  # noqa: E402
 
@@ -216,6 +217,7 @@ def scorecard() -> dict[str, float]:
 def main() -> None:
     results = {**incident_page(), **scorecard(), **log_import()}
     results.update(notice_accuracy())
+    results.update(detector_accuracy())
     for name, value in results.items():
         print(f"{name}: {value}")
     out = ROOT / "benchmarks" / "results.json"

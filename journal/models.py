@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -253,13 +253,31 @@ class Incident(models.Model):
             min((n.retrieved_at for n in self.notices.all()), default=None),
         )
 
-    def pending_suggestions(self):
-        """What the logs prove that the timeline does not have yet, in time order."""
-        return (
+    def pending_suggestions(self) -> PendingSuggestions:
+        """What the logs prove that the timeline does not have yet, in time order; each with
+        ``match``: the event already on the timeline it may duplicate, or None (needs events)."""
+        pending = PendingSuggestions(
             LogSuggestion.objects.filter(excerpt__incident=self, status=LogSuggestion.Status.PENDING)
             .select_related("line", "excerpt")
             .order_by("at", "id")
         )
+        events = list(self.events.all())
+        for suggestion in pending:
+            suggestion.match = suggestion.matching_event(events)
+        return pending
+
+    def accept_suggestions(self) -> tuple[int, int]:
+        """Accept every pending suggestion that matches no event on the timeline, counting the
+        ones just accepted (so two logs of one reboot give one event): (accepted, skipped)."""
+        events = list(self.events.all())
+        accepted = skipped = 0
+        for suggestion in self.pending_suggestions():
+            if suggestion.matching_event(events):
+                skipped += 1
+            elif event := suggestion.accept():
+                events.append(event)
+                accepted += 1
+        return accepted, skipped
 
     def log_context(self, radius: int = 3) -> dict[int, list[LogLine]]:
         """For each event accepted from a log line: that line and ``radius`` lines either side
@@ -543,8 +561,24 @@ class LogLine(models.Model):
         return BY_NAME[self.rule].description if self.rule in BY_NAME else ""
 
 
+class PendingSuggestions(list):
+    """Pending log suggestions, each with its ``match`` (see Incident.pending_suggestions)."""
+
+    @property
+    def matched(self) -> int:
+        return sum(1 for s in self if s.match)
+
+    @property
+    def unmatched(self) -> int:
+        return len(self) - self.matched
+
+
 class LogSuggestion(models.Model):
     """A timeline event a log proves, waiting for the user to accept or dismiss it."""
+
+    # A suggestion this near an event of its type already on the timeline is the same fact:
+    # the user chooses whose time to keep instead of getting a near-duplicate.
+    MATCH_TOLERANCE = timedelta(minutes=10)
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -566,13 +600,48 @@ class LogSuggestion(models.Model):
     def __str__(self) -> str:
         return f"{self.type} at {self.at.isoformat()} ({self.get_status_display()})"
 
-    def accept(self) -> TimelineEvent:
-        self.event = self.excerpt.incident.events.create(
-            at=self.at, type=self.type, source=TimelineEvent.Source.LOG, text=self.text, log_line=self.line
-        )
-        self.status = self.Status.ACCEPTED
-        self.save(update_fields=["event", "status"])
-        return self.event
+    def matching_event(self, events: list[TimelineEvent]) -> TimelineEvent | None:
+        """Of ``events``, the nearest of this type within MATCH_TOLERANCE, or None."""
+        near = [e for e in events if e.type == self.type and abs(e.at - self.at) <= self.MATCH_TOLERANCE]
+        return min(near, key=lambda e: (abs(e.at - self.at), e.pk), default=None)
+
+    def accept(self) -> TimelineEvent | None:
+        """Put it on the timeline as a new event linked to its line. Of concurrent accepts only
+        the one that takes it from pending creates the event; the others get None."""
+        with transaction.atomic():
+            if not self._settle(self.Status.ACCEPTED):
+                return None
+            event = self.excerpt.incident.events.create(
+                at=self.at, type=self.type, source=TimelineEvent.Source.LOG, text=self.text, log_line=self.line
+            )
+            self._link(event)
+        return event
+
+    def adopt(self, event: TimelineEvent) -> bool:
+        """Use the log's time: move ``event`` (already on the timeline) to this suggestion's
+        time and link it to the line, instead of adding a second event. False when another
+        request settled the suggestion first."""
+        with transaction.atomic():
+            if not self._settle(self.Status.ACCEPTED):
+                return False
+            TimelineEvent.objects.filter(pk=event.pk).update(at=self.at, log_line=self.line)
+            LogSuggestion.objects.filter(event=event).update(event=None)  # it stands for this line now
+            self._link(event)
+        return True
+
+    def dismiss(self) -> bool:
+        return self._settle(self.Status.DISMISSED)
+
+    def _settle(self, status: str) -> bool:
+        """Pending → ``status`` as one conditional update: True for the one request that did it."""
+        done = LogSuggestion.objects.filter(pk=self.pk, status=self.Status.PENDING).update(status=status) == 1
+        if done:
+            self.status = status
+        return done
+
+    def _link(self, event: TimelineEvent) -> None:
+        LogSuggestion.objects.filter(pk=self.pk).update(event=event)
+        self.event = event
 
 
 @receiver(post_delete, sender=LogExcerpt)

@@ -25,6 +25,11 @@ urlpatterns = [
     path(
         "incidents/<int:pk>/suggestions/<int:suggestion>/dismiss/", logs.suggestion_dismiss, name="suggestion_dismiss"
     ),
+    path(
+        "incidents/<int:pk>/suggestions/<int:suggestion>/use-log-time/",
+        logs.suggestion_use_log_time,
+        name="suggestion_use_log_time",
+    ),
     path("providers/", providers.provider_list, name="provider_list"),
     path("providers/new/", providers.provider_new, name="provider_new"),
     path("providers/compare/", scorecards.compare, name="provider_compare"),

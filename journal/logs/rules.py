@@ -2,8 +2,18 @@
 the words a line must contain before its pattern is tried (a fast screen), the pattern, and a
 description. Add a rule by adding a row; every row has a test in tests/logs/test_rules.py.
 
-Kinds: ``shutdown`` and ``crash`` (the host went down), ``boot`` (it came up), and
-``oom``, ``disk``, ``tls`` (observations worth putting on the timeline).
+Kinds, from the weakest evidence about the host to the strongest:
+- ``stop``: one daemon was stopped (sshd's signal 15). The host may well go on.
+- ``shutdown`` and ``crash``: the host's own shutdown (init, systemd's pid 1, the logger
+  exiting, the kernel powering off) or a kernel panic.
+- ``start``: the logger (re)started. That happens at boot, but also on a logger restart or a
+  HUP from logrotate, so on its own it proves nothing.
+- ``boot``: the kernel or pid 1 booting (a kernel banner, a journal boot marker).
+- ``oom``, ``disk``, ``tls``: observations worth putting on the timeline.
+Whether a run of these lines is a host going down is decided in journal/logs/suggest.py.
+
+Every pattern is linear in the line's length: no unbounded quantifier is followed by anything
+that could make it backtrack (gaps between words are bounded, e.g. ``.{0,80}?``).
 """
 
 from __future__ import annotations
@@ -28,15 +38,19 @@ class Rule:
         return re.compile(self.pattern)
 
 
+_PID = r"(?:\[\d{1,10}\])?"  # program[pid]: the pid is optional
+_RSYSLOG = r"\[origin software=\"rsyslogd\"[^\]\n]{0,300}\]"
+
 RULES = [
-    # Graceful shutdown
+    # One daemon stopping
     Rule(
         "sigterm",
-        "shutdown",
+        "stop",
         ("signal 15", "SIGTERM"),
         r"\bReceived (?:signal 15|SIGTERM)\b",
         "a daemon was told to stop (signal 15)",
     ),
+    # The host shutting down
     Rule(
         "rc-stopping",
         "shutdown",
@@ -48,15 +62,52 @@ RULES = [
         "syslogd-exiting",
         "shutdown",
         ("exiting on signal",),
-        r"syslogd(?:\[\d+\])?: exiting on signal",
+        r"\bsyslogd(?:\[\d{1,10}\]| [\w.#~+-]{1,40})?: exiting on signal \d"
+        r"|^\w{3} +\d{1,2} [\d:]{8} \S+ exiting on signal \d",
         "syslogd stopped",
+    ),
+    Rule(
+        "rsyslogd-exiting",
+        "shutdown",
+        ("exiting on signal",),
+        rf"{_RSYSLOG} exiting on signal \d",
+        "rsyslogd stopped",
+    ),
+    Rule(
+        "syslog-ng-exiting",
+        "shutdown",
+        ("syslog-ng",),
+        r"\bsyslog-ng shutting down\b",
+        "syslog-ng stopped",
+    ),
+    Rule(
+        "klogd-exiting",
+        "shutdown",
+        ("Kernel log daemon terminating", "Kernel logging (proc) stopped"),
+        r"\bKernel log daemon terminating\b|\bKernel logging \(proc\) stopped\b",
+        "the kernel log reader (klogd, rsyslog's imklog) stopped",
+    ),
+    Rule(
+        "journal-stopped",
+        "shutdown",
+        ("systemd-journald",),
+        rf"\bsystemd-journald{_PID}: Journal stopped\b",
+        "systemd's journal stopped",
     ),
     Rule(
         "systemd-shutdown-target",
         "shutdown",
-        ("Reached target",),
-        r"Reached target .*(?:Shutdown|Power-Off|Reboot)\b",
-        "systemd reached the shutdown target",
+        ("systemd[1]: Reached target",),
+        r"\bsystemd\[1\]: Reached target (?:[\w@.-]{1,64} - )?(?:System |Late )?"
+        r"(?:Shutdown|Power-Off|Power Off|Reboot|Final Step|Halt)\b",
+        "systemd (pid 1) reached a shutdown target",
+    ),
+    Rule(
+        "systemd-shutdown",
+        "shutdown",
+        ("systemd-shutdown[", "systemd[1]: Shutting down"),
+        r"\bsystemd-shutdown\[\d{1,10}\]: |\bsystemd\[1\]: Shutting down\.",
+        "systemd is shutting the host down",
     ),
     Rule(
         "system-rebooting",
@@ -68,25 +119,50 @@ RULES = [
     Rule(
         "power-off",
         "shutdown",
-        ("Power-Off", "reboot: "),
-        r"\bPower-Off\b|\breboot: (?:Power down|Restarting system)\b",
+        ("systemd[1]: Started Power-Off", "reboot"),
+        r"\bsystemd\[1\]: Started Power-Off\b|\breboot: (?:Power down|Restarting system)\b",
         "the kernel is powering off",
     ),
     Rule(
         "shutdown-now",
         "shutdown",
-        ("shutdown",),
-        r"shutdown(?:\[\d+\])?: (?:reboot|power-down|halt) by\b|\bshutting down for system\b",
-        "shutdown(8) was run",
+        ("shutdown", "reboot", "runlevel"),
+        rf"\bshutdown{_PID}: (?:reboot|power-down|halt) by\b|\bshutting down for system\b"
+        rf"|\breboot{_PID}: rebooted by\b|\bSwitching to runlevel: [06]\b",
+        "shutdown(8), reboot(8) or init was told to stop the host",
     ),
-    # Boot
+    Rule(
+        "kernel-panic",
+        "crash",
+        ("panic",),
+        r"\bKernel panic\b|\bkernel: panic: ",
+        "kernel panic",
+    ),
+    # The logger (re)starting
     Rule(
         "syslogd-restart",
-        "boot",
-        ("syslogd: restart", "rsyslogd"),
-        r"syslogd: restart\b|rsyslogd(?:\[\d+\])?: \[origin software=\"rsyslogd\".*\] start",
+        "start",
+        ("syslogd",),
+        r"\bsyslogd(?:\[\d{1,10}\]| [\w.#~+-]{1,40})?: (?:re)?start\b",
         "syslogd started",
     ),
+    Rule("rsyslogd-start", "start", ("rsyslogd",), rf"{_RSYSLOG} (?:\(re\))?start\b", "rsyslogd started"),
+    Rule(
+        "journal-started",
+        "start",
+        ("systemd-journald",),
+        rf"\bsystemd-journald{_PID}: Journal started\b",
+        "systemd's journal started",
+    ),
+    Rule("syslog-ng-start", "start", ("syslog-ng",), r"\bsyslog-ng starting up\b", "syslog-ng started"),
+    Rule(
+        "klogd-start",
+        "start",
+        ("log source = ",),
+        r"\b(?:klogd|imklog) [\w.#~+-]{1,40}, log source = \S{1,64} started\b",
+        "the kernel log reader (klogd, rsyslog's imklog) started",
+    ),
+    # The host booting
     Rule("kernel-boot-file", "boot", ("kernel boot file",), r"\bkernel boot file is\b", "FreeBSD loaded its kernel"),
     Rule(
         "freebsd-copyright",
@@ -95,17 +171,29 @@ RULES = [
         r"Copyright \(c\) 1992-\d{4} The FreeBSD Project",
         "FreeBSD kernel banner",
     ),
+    Rule("openbsd-banner", "boot", ("OpenBSD",), r"/bsd: OpenBSD \d{1,2}\.\d", "OpenBSD kernel banner"),
     Rule("linux-version", "boot", ("Linux version",), r"\bLinux version \d", "Linux kernel banner"),
-    Rule("journal-boot", "boot", ("-- ",), r"^-- (?:Reboot|Boot [0-9a-f]+) --$", "journalctl boot marker"),
+    Rule(
+        "kernel-cgroup-init",
+        "boot",
+        ("Initializing cgroup subsys cpuset",),
+        r"\bkernel: (?:\[ {0,12}0\.000000\] )?Initializing cgroup subsys cpuset\b",
+        "the kernel's first message after a boot on older kernels (before its banner)",
+    ),
+    Rule(
+        "journal-boot",
+        "boot",
+        ("-- Boot ", "-- Reboot --"),
+        r"^-- (?:Reboot|Boot [0-9a-f]{1,64}) --$",
+        "journalctl boot marker",
+    ),
     Rule(
         "systemd-startup",
         "boot",
-        ("Startup finished",),
-        r"systemd\[1\]: Startup finished in\b",
-        "systemd finished starting",
+        ("systemd[1]: ",),
+        r"\bsystemd\[1\]: (?:Startup finished in\b|systemd \d{1,4}\S{0,40} running in system mode)",
+        "systemd (pid 1) started",
     ),
-    # Crashes
-    Rule("kernel-panic", "crash", ("panic",), r"\bKernel panic\b|\bpanic: ", "kernel panic"),
     # Observations
     Rule(
         "oom-killer",
@@ -118,8 +206,8 @@ RULES = [
         "disk-error",
         "disk",
         ("error", "Error", "ERROR", "full", "No space"),
-        r"\bI/O error\b|\bEXT4-fs error\b|\bXFS \S+ .*(?:error|corruption)|\bMedium Error\b"
-        r"|\bg_vfs_done\(\).*error|\bUNRECOVERED READ ERROR\b|\bfilesystem full\b|No space left on device",
+        r"I/O error\b|EXT4-fs error\b|XFS \(\S{1,32}\): (?:Corruption|[\w ]{0,40}error)|Medium Error\b"
+        r"|g_vfs_done\(\)\S{0,120}error = \d|UNRECOVERED READ ERROR\b|filesystem full\b|No space left on device",
         "disk or file-system error",
     ),
     Rule("tls-verify-fail", "tls", ("verify=FAIL",), r"\bverify=FAIL\b", "a TLS peer certificate failed verification"),
@@ -140,17 +228,25 @@ RULES = [
 ]
 
 BY_NAME = {rule.name: rule for rule in RULES}
-# Most lines match nothing: one search for any keyword at all rules them out cheaply; the
-# rules' own keywords then decide which patterns to try.
-_ANY_KEYWORD = re.compile("|".join(re.escape(k) for k in sorted({k for r in RULES for k in r.keywords}, key=len)[::-1]))
-_SCREEN = [(rule.keywords, rule.regex, rule) for rule in RULES]
+
+
+def _fewest(words: set[str]) -> tuple[str, ...]:
+    """The words no other word is part of: a line holding any keyword holds one of these."""
+    return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
+
+
+# Most lines match nothing: one search for any of these words over many lines rules them out
+# cheaply; the rules' own keywords then decide which patterns to try.
+SCREEN = _fewest({k for r in RULES for k in r.keywords})
+_ANY_WORD = re.compile("|".join(re.escape(word) for word in sorted(SCREEN, key=len, reverse=True)))
+_RULES_BY_KEYWORDS = [(rule.keywords, rule.regex, rule) for rule in RULES]
 
 
 def match(text: str) -> Rule | None:
     """The first rule (in table order) whose pattern occurs in the line."""
-    if not _ANY_KEYWORD.search(text):
+    if not _ANY_WORD.search(text):
         return None
-    for keywords, regex, rule in _SCREEN:
+    for keywords, regex, rule in _RULES_BY_KEYWORDS:
         for keyword in keywords:
             if keyword in text:
                 if regex.search(text):
@@ -160,13 +256,13 @@ def match(text: str) -> Rule | None:
 
 
 def match_lines(texts: list[str]) -> dict[int, Rule]:
-    """match() for many lines: {index: rule} for the lines a rule matches. One keyword search
-    over all the lines finds the few worth trying."""
+    """match() for many lines: {index: rule} for the lines a rule matches. One search for the
+    screen's words over all the lines finds the few worth trying."""
     joined = "\n".join(texts)
     starts = list(accumulate((len(t) + 1 for t in texts), initial=0))
     found: dict[int, Rule] = {}
     tried = -1
-    for hit in _ANY_KEYWORD.finditer(joined):
+    for hit in _ANY_WORD.finditer(joined):
         index = bisect_right(starts, hit.start(), lo=max(tried, 0)) - 1
         if index != tried:
             tried = index

@@ -24,7 +24,7 @@ def render_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
         "totals": incident.totals,
         "reconciliation": incident.reconciliation(),
         "bar": timebar.build(incident),
-        "suggestions": list(incident.pending_suggestions()),
+        "suggestions": incident.pending_suggestions(),
         "log_context": incident.log_context(),
         "forms": blank_forms(request, incident),
     }

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from journal.forms import LocalDateTimeField, ZoneInput, read_in_zone
@@ -143,6 +144,7 @@ def _suggestion(incident: Incident, suggestion: int) -> LogSuggestion:
 
 @require_POST
 def suggestion_accept(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
+    """Accept (or, beside a matching event, "keep both"): a new event on the timeline."""
     incident = incident_for_page(request, pk)
     _suggestion(incident, suggestion).accept()
     return incident_changed(request, incident, "log-suggestions")
@@ -150,19 +152,44 @@ def suggestion_accept(request: HttpRequest, pk: int, suggestion: int) -> HttpRes
 
 @require_POST
 def suggestion_dismiss(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
+    """Dismiss (or, beside a matching event, "keep mine")."""
+    incident = incident_for_page(request, pk)
+    _suggestion(incident, suggestion).dismiss()
+    return incident_changed(request, incident, "log-suggestions")
+
+
+@require_POST
+def suggestion_use_log_time(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
+    """Beside a matching event: move that event to the log's time and link it to the line."""
     incident = incident_for_page(request, pk)
     found = _suggestion(incident, suggestion)
-    found.status = LogSuggestion.Status.DISMISSED
-    found.save(update_fields=["status"])
+    event = found.matching_event(list(incident.events.all()))
+    if event is None:
+        minutes = int(LogSuggestion.MATCH_TOLERANCE.total_seconds() // 60)
+        return HttpResponse(
+            f"suggestion: no {found.get_type_display().lower()} on the timeline is within {minutes} minutes "
+            "of the log's time any more; accept or dismiss it instead.",
+            status=422,
+            content_type="text/plain; charset=utf-8",
+        )
+    found.adopt(event)
     return incident_changed(request, incident, "log-suggestions")
 
 
 @require_POST
 def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept every pending suggestion except those matching an event on the timeline (they
+    wait for the user's choice: accepting them would add near-duplicates)."""
     incident = incident_for_page(request, pk)
-    pending = LogSuggestion.objects.filter(excerpt__incident=incident, status=LogSuggestion.Status.PENDING)
-    for found in pending.select_related("excerpt__incident", "line"):
-        found.accept()
+    accepted, skipped = incident.accept_suggestions()
+    if not request.htmx:  # with htmx, the suggestions left on the page say why themselves
+        message = f"Accepted {accepted} suggested event{pluralize(accepted)}."
+        if skipped:
+            message += (
+                f" Skipped {skipped} that match{pluralize(skipped, 'es,')} events already on your timeline: "
+                "choose for each whose time to keep."
+            )
+        messages.success(request, message)
     return incident_changed(request, incident, "log-suggestions")
 
 

@@ -113,7 +113,7 @@ def test_a_dst_fold_is_read_in_order_in_the_services_zone():
 
 
 def test_choosing_another_zone_and_year_reads_the_lines_again():
-    excerpt = excerpt_of(b"Jul 20 08:12:37 host sshd[1205]: Received signal 15; terminating.\n")
+    excerpt = excerpt_of(b"Jul 20 08:12:37 host kernel: Out of memory: Killed process 1205 (java)\n")
     read_excerpt(excerpt, "UTC", 2011)
     excerpt.refresh_from_db()
     assert (excerpt.time_zone, excerpt.year) == ("UTC", 2011)
