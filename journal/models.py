@@ -353,6 +353,17 @@ class Incident(Versioned):
             .order_by("at", "id")
         )
 
+    def earlier_notices(self):
+        """Notices superseded by a corrected version or removed: kept, shown, not counted."""
+        return (
+            ProviderNotice.all_objects.filter(incident=self)
+            .exclude(removed_at__isnull=True, superseded_by__isnull=True)
+            .select_related("removed_by")
+        )
+
+    def removed_log_excerpts(self):
+        return LogExcerpt.all_objects.filter(incident=self, removed_at__isnull=False).select_related("removed_by")
+
     def log_context(self, radius: int = 3) -> dict[int, list[LogLine]]:
         """For each event accepted from a log line: that line and ``radius`` lines either side
         (one query for all events)."""
