@@ -75,6 +75,15 @@ def _action(record, previous) -> str:
     return ACTIONS[record.history_type]
 
 
+def _label(item: models.Model) -> str:
+    """What the record is, in words; times in the active zone."""
+    if isinstance(item, TimelineEvent):
+        return f"{item.get_type_display()} at {shown(TimelineEvent._meta.get_field('at'), item.at)}"
+    if isinstance(item, SupportContact):
+        return f"{item.get_channel_display()} at {shown(SupportContact._meta.get_field('opened_at'), item.opened_at)}"
+    return str(item)
+
+
 def incident_history(incident: Incident) -> list[Entry]:
     """Every create, change and delete of the incident and its evidence, newest first, each
     with the fields it changed (old → new) and who did it (— for commands and imports)."""
@@ -89,7 +98,7 @@ def incident_history(incident: Incident) -> list[Entry]:
         previous = last.get((model, record.id))
         last[(model, record.id)] = record
         user = record.history_user.get_username() if record.history_user else "—"
-        label = str(record.instance)
+        label = _label(record.instance)
         entries.append(
             Entry(record.history_date, user, _action(record, previous), noun, label, _changes(model, previous, record))
         )

@@ -61,7 +61,7 @@ def test_the_incident_page_lists_its_history_newest_first_with_user_and_values(c
     history = text_of(response).split("History", 1)[1]
     assert "3 changes to this incident and its evidence, newest first" in history
     changed = history.index("alice changed incident “VPS down (cnode-a1104)” Title: VPS down → VPS down (cnode-a1104)")
-    created = history.index("alice created event “Down at 2012-07-20T08:12:00+00:00”")
+    created = history.index("alice created event “Down at 2012-07-20 08:12:00 UTC”")
     first = history.index("— created incident")  # made by the factory, no signed-in user
     assert changed < created < first
 
@@ -122,3 +122,15 @@ def test_accepting_log_suggestions_and_importing_a_journal_record_history(seed, 
     assert Incident.history.filter(history_type="+").count() == before + 2
     created = set(TimelineEvent.history.filter(history_type="+").values_list("id", flat=True))
     assert set(TimelineEvent.objects.values_list("id", flat=True)) <= created
+
+
+def test_the_admin_shows_history_lists_removed_evidence_and_keeps_its_text_read_only(admin_client):
+    notice = NoticeFactory(raw_text="Host under high load.")
+    notice.remove(None, "duplicate")
+    listing = admin_client.get("/admin/journal/providernotice/")
+    assert f"/admin/journal/providernotice/{notice.pk}/change/" in listing.content.decode()
+    change = admin_client.get(f"/admin/journal/providernotice/{notice.pk}/change/").content.decode()
+    assert 'name="raw_text"' not in change and "Host under high load." in change
+    history = admin_client.get(f"/admin/journal/providernotice/{notice.pk}/history/")
+    assert history.status_code == 200
+    assert text_of(history).count("Changed") + text_of(history).count("Created") >= 2

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from journal import evidence_pack
-from journal.models import LogExcerpt, ProviderNotice
+from journal import evidence_pack, portability
+from journal.models import Incident, LogExcerpt, ProviderNotice
 from tests.factories import EventFactory, IncidentFactory, LogExcerptFactory, NoticeFactory
 from tests.helpers import text_of
 
@@ -174,3 +174,39 @@ def test_events_and_contacts_are_deleted_not_removed(client_alice, outage):
     assert event.history.first().history_type == "-"  # the history keeps what it was
     response = client_alice.post(f"/incidents/{outage.pk}/events/{outage.events.first().pk}/restore/")
     assert response.status_code == 404
+
+
+def test_export_and_import_keep_superseded_and_removed_evidence(client_alice, alice, outage):
+    old = outage.notices.get()
+    client_alice.post(
+        f"/incidents/{outage.pk}/notices/{old.pk}/edit/",
+        notice_data(old, **{"notices-raw_text": "Corrected text."}),
+    )
+    excerpt = LogExcerptFactory(incident=outage, data=b"Jul 20 08:12:37 host sshd[1205]: bye\n")
+    excerpt.remove(alice, "wrong host")
+    document = portability.export_document()
+    notices = document["incidents"][0]["notices"]
+    assert [(n["raw_text"], n.get("supersedes")) for n in notices] == [(OLD_TEXT, None), ("Corrected text.", 0)]
+    assert document["incidents"][0]["log_excerpts"][0]["removal_reason"] == "wrong host"
+
+    outage.delete()
+    portability.import_document(document)
+
+    current = ProviderNotice.objects.get()
+    assert current.raw_text == "Corrected text." and current.supersedes.raw_text == OLD_TEXT
+    restored = LogExcerpt.all_objects.get()
+    assert (restored.is_removed, restored.removed_by, restored.removal_reason) == (True, alice, "wrong host")
+    assert not LogExcerpt.objects.exists()
+
+
+@pytest.mark.parametrize("links", [[1, 0], [5, None], [1, 1, None]])
+def test_import_refuses_notices_superseding_in_a_loop_or_nowhere(links):
+    incident = IncidentFactory()
+    for _ in links:
+        NoticeFactory(incident=incident, raw_text=f"text {_}")
+    document = portability.export_document()
+    Incident.objects.all().delete()
+    for notice, link in zip(document["incidents"][0]["notices"], links, strict=False):
+        notice["supersedes"] = link
+    with pytest.raises(portability.DocumentError, match=r"incidents\[0\]\.notices\[\d\]\.supersedes: "):
+        portability.import_document(document)
