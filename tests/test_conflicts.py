@@ -1,12 +1,14 @@
 """No lost writes: two people open the same form; the second save does not overwrite the first."""
 
 import re
+import threading
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 
-from journal.models import Incident, ProviderNotice, SupportContact, TimelineEvent
+from journal.models import Incident, ProviderNotice, SupportContact, TimelineEvent, VersionConflict
 from tests.factories import EventFactory, IncidentFactory, NoticeFactory, SupportContactFactory, UserFactory
 from tests.helpers import text_of
 
@@ -180,3 +182,37 @@ def test_only_one_of_two_saves_from_the_same_version_claims_it(db):
     with pytest.raises(Exception, match="changed since the form was opened") as caught:
         second.claim_version(event.version)
     assert caught.value.current.version == event.version + 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")
+def test_concurrent_saves_from_one_version_on_postgresql_let_exactly_one_through():
+    event = EventFactory(text="")
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def save(text: str) -> None:
+        try:
+            mine = TimelineEvent.objects.get(pk=event.pk)
+            mine.text = text
+            barrier.wait(10)
+            try:
+                with transaction.atomic():
+                    mine.claim_version(1)
+                    mine.save()
+                outcomes.append(("saved", text))
+            except VersionConflict:
+                outcomes.append(("conflict", text))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(f"writer {n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    saved = [text for outcome, text in outcomes if outcome == "saved"]
+    assert len(saved) == 1 and len(outcomes) == 4
+    event.refresh_from_db()
+    assert (event.text, event.version) == (saved[0], 2)
+    assert TimelineEvent.history.filter(id=event.pk, history_type="~").count() == 1
