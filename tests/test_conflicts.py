@@ -216,3 +216,34 @@ def test_concurrent_saves_from_one_version_on_postgresql_let_exactly_one_through
     event.refresh_from_db()
     assert (event.text, event.version) == (saved[0], 2)
     assert TimelineEvent.history.filter(id=event.pk, history_type="~").count() == 1
+
+
+def test_saving_a_notice_someone_removed_meanwhile_is_a_conflict(alice_and_bob):
+    alice, bob = alice_and_bob
+    incident = IncidentFactory(service__time_zone="UTC")
+    notice = NoticeFactory(incident=incident, raw_text="Maintenance from 10:00")
+    url = f"/incidents/{incident.pk}/notices/{notice.pk}/edit/"
+    version = opened_version(bob, url, "notices-version", HX)
+    alice.post(f"/incidents/{incident.pk}/notices/{notice.pk}/delete/", {"reason": "another customer's notice"})
+    data = {
+        "notices-retrieved_at": f"{notice.retrieved_at:%Y-%m-%dT%H:%M:%S}",
+        "notices-zone": "UTC",
+        "notices-raw_text": "Maintenance from 10:30",
+        "notices-version": version,
+    }
+    response = bob.post(url, data, headers=HX)
+    assert response.status_code == 409
+    assert response["HX-Retarget"] == f"#edit-notices-{notice.pk}"
+    assert "Removed by alice at" in text_of(response) and "another customer&#x27;s notice" in text_of(response)
+    assert ProviderNotice.all_objects.get().raw_text == "Maintenance from 10:00"
+
+
+def test_opening_a_superseded_notice_points_to_the_newer_version(client_alice):
+    incident = IncidentFactory(service__time_zone="UTC")
+    old = NoticeFactory(incident=incident, raw_text="v1")
+    newer = ProviderNotice.objects.get(pk=old.pk)
+    newer.raw_text = "v2"
+    newer.save_as_new_version()
+    response = client_alice.get(f"/incidents/{incident.pk}/notices/{old.pk}/edit/")
+    assert response.status_code == 409
+    assert "Someone saved a corrected version of its text" in text_of(response)

@@ -145,8 +145,12 @@ def test_a_removed_notice_is_kept_shown_and_not_counted_then_restored(client_ali
 def test_a_removed_notice_cannot_be_edited(client_alice, outage):
     notice = outage.notices.get()
     notice.remove(None, "duplicate")
-    response = client_alice.post(f"/incidents/{outage.pk}/notices/{notice.pk}/edit/", notice_data(notice))
-    assert response.status_code == 404
+    response = client_alice.post(
+        f"/incidents/{outage.pk}/notices/{notice.pk}/edit/", notice_data(notice, **{"notices-target": "x"})
+    )
+    assert response.status_code == 409
+    assert "Removed by — at" in text_of(response) and "duplicate" in text_of(response)
+    assert ProviderNotice.all_objects.get().target == ""
 
 
 def test_a_removed_log_excerpt_keeps_its_bytes_and_leaves_suggestions_out(client_alice, outage):

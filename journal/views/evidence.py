@@ -75,8 +75,17 @@ def evidence_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 def evidence_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
+    """Edit an item; one removed or superseded since the form was opened is a 409 saying so."""
     incident = incident_for_page(request, pk)
-    return _save_or_show(request, incident, kind, _get_item(incident, kind, item))
+    found = _get_item(incident, kind, item, removed=True)
+    if isinstance(found, Removable) and (found.is_removed or getattr(found, "is_superseded", False)):
+        context = {"incident": incident, "item": found, "anchor": KINDS[kind].anchor}
+        response = render(request, "incidents/gone.html#gone" if request.htmx else "incidents/gone.html", context)
+        response.status_code = 409
+        if request.htmx and request.method == "POST":
+            response = reswap(retarget(response, f"#edit-{kind}-{found.pk}"), "outerHTML")
+        return response
+    return _save_or_show(request, incident, kind, found)
 
 
 @require_POST
