@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from journal import audit
 from journal.models import (
@@ -134,3 +136,23 @@ def test_the_admin_shows_history_lists_removed_evidence_and_keeps_its_text_read_
     history = admin_client.get(f"/admin/journal/providernotice/{notice.pk}/history/")
     assert history.status_code == 200
     assert text_of(history).count("Changed") + text_of(history).count("Created") >= 2
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=30), max_size=6))
+def test_the_history_chains_every_value_an_event_held(db, texts):
+    event = EventFactory(text="first")
+    for text in texts:
+        event.text = text
+        event.save()
+    changes = [
+        (change.old, change.new)
+        for entry in reversed(audit.incident_history(event.incident))
+        if entry.noun == "event"
+        for change in entry.changes
+        if change.field == "Text"
+    ]
+    held, field = ["first", *texts], TimelineEvent._meta.get_field("text")
+    expected = [(audit.shown(field, a), audit.shown(field, b)) for a, b in zip(held, held[1:]) if a != b]
+    assert changes == expected
+    assert event.version == len(texts) + 1
