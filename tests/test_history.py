@@ -1,6 +1,7 @@
 """The audit history: who changed what and when, with before and after, on the incident page."""
 
 from datetime import UTC, datetime
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -153,6 +154,6 @@ def test_the_history_chains_every_value_an_event_held(db, texts):
         if change.field == "Text"
     ]
     held, field = ["first", *texts], TimelineEvent._meta.get_field("text")
-    expected = [(audit.shown(field, a), audit.shown(field, b)) for a, b in zip(held, held[1:]) if a != b]
+    expected = [(audit.shown(field, a), audit.shown(field, b)) for a, b in pairwise(held) if a != b]
     assert changes == expected
     assert event.version == len(texts) + 1
