@@ -101,6 +101,11 @@ class Removable(models.Model):
     def is_removed(self) -> bool:
         return self.removed_at is not None
 
+    @property
+    def is_current(self) -> bool:
+        """Counted, shown among the current evidence and editable."""
+        return not self.is_removed
+
     def remove(self, user, reason: str) -> None:
         reason = " ".join(reason.split())
         if not reason:
@@ -492,6 +497,10 @@ class ProviderNotice(Versioned, Removable):
     @property
     def is_superseded(self) -> bool:
         return hasattr(self, "superseded_by")
+
+    @property
+    def is_current(self) -> bool:
+        return super().is_current and not self.is_superseded
 
     def clean(self) -> None:
         if self.claimed_start and self.claimed_end and self.claimed_end < self.claimed_start:

@@ -31,16 +31,20 @@ def _get_item(incident: Incident, kind: str, item: int, removed: bool = False):
     return get_object_or_404(manager, pk=item, incident=incident)
 
 
+def _answer(request: HttpRequest, template: str, partial: str, context: dict, status: int, target: str):
+    """The page; with htmx only its partial, and after a POST in place of ``target``."""
+    if not request.htmx:
+        return render(request, template, context, status=status)
+    response = render(request, f"{template}#{partial}", context, status=status)
+    if request.method == "POST":
+        response = reswap(retarget(response, target), "outerHTML")
+    return response
+
+
 def _show_form(request: HttpRequest, incident: Incident, form, status: int = 200, **context) -> HttpResponse:
     """The form alone; with htmx, after a POST, in place of the form that was sent."""
-    template = "incidents/evidence_form.html"
     context = {"incident": incident, "form": form, **context}
-    if request.htmx:
-        response = render(request, template + "#form", context, status=status)
-        if request.method == "POST":
-            response = reswap(retarget(response, f"#{form.dom_id}"), "outerHTML")
-        return response
-    return render(request, template, context, status=status)
+    return _answer(request, "incidents/evidence_form.html", "form", context, status, f"#{form.dom_id}")
 
 
 def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=None) -> HttpResponse:
@@ -78,13 +82,9 @@ def evidence_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpRe
     """Edit an item; one removed or superseded since the form was opened is a 409 saying so."""
     incident = incident_for_page(request, pk)
     found = _get_item(incident, kind, item, removed=True)
-    if isinstance(found, Removable) and (found.is_removed or getattr(found, "is_superseded", False)):
+    if isinstance(found, Removable) and not found.is_current:
         context = {"incident": incident, "item": found, "anchor": KINDS[kind].anchor}
-        response = render(request, "incidents/gone.html#gone" if request.htmx else "incidents/gone.html", context)
-        response.status_code = 409
-        if request.htmx and request.method == "POST":
-            response = reswap(retarget(response, f"#edit-{kind}-{found.pk}"), "outerHTML")
-        return response
+        return _answer(request, "incidents/gone.html", "gone", context, 409, f"#edit-{kind}-{found.pk}")
     return _save_or_show(request, incident, kind, found)
 
 
@@ -101,11 +101,7 @@ def evidence_delete(request: HttpRequest, pk: int, kind: str, item: int) -> Http
         found.remove(request.user, request.POST.get("reason", ""))
     except ValidationError as exc:
         context = {"incident": incident, "kind": kind, "item": found, "error": exc.messages[0]}
-        template = "incidents/remove_form.html"
-        if request.htmx:
-            response = render(request, template + "#form", context, status=422)
-            return reswap(retarget(response, f"#remove-{kind}-{found.pk}"), "outerHTML")
-        return render(request, template, context, status=422)
+        return _answer(request, "incidents/remove_form.html", "form", context, 422, f"#remove-{kind}-{found.pk}")
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 
