@@ -1,4 +1,9 @@
+"""The back office. Every change made here is recorded in the audit history (each tracked
+model's History button); evidence text and bytes stay read only, and removed notices and log
+excerpts are listed too."""
+
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from journal.models import (
     Incident,
@@ -26,20 +31,20 @@ class SupportChannelInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(SimpleHistoryAdmin):
     list_display = ["name", "url", "status_page_url"]
     search_fields = ["name"]
     inlines = [ServiceInline, SupportChannelInline]
 
 
 @admin.register(SupportChannel)
-class SupportChannelAdmin(admin.ModelAdmin):
+class SupportChannelAdmin(SimpleHistoryAdmin):
     list_display = ["provider", "channel", "days", "opens", "closes", "time_zone"]
     list_filter = ["channel", "provider"]
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(SimpleHistoryAdmin):
     list_display = ["name", "provider", "host", "time_zone", "is_trial"]
     list_filter = ["provider", "is_trial"]
     search_fields = ["name", "host", "provider__name"]
@@ -55,13 +60,16 @@ class NoticeInline(admin.StackedInline):
     extra = 0
     readonly_fields = ["sha256"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "raw_text"] if obj else self.readonly_fields
+
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(SimpleHistoryAdmin):
     list_display = ["title", "service", "kind", "status", "created_at"]
     list_filter = ["kind", "status", "service__provider"]
     search_fields = ["title", "notes"]
-    readonly_fields = ["uid", "created_at", "updated_at"]
+    readonly_fields = ["uid", "created_at", "updated_at", "version"]
     fieldsets = [
         (None, {"fields": ["service", "title", "kind", "status", "resolved_at"]}),
         ("Notes", {"fields": ["notes"]}),
@@ -71,31 +79,58 @@ class IncidentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(SimpleHistoryAdmin):
     list_display = ["at", "type", "source", "incident"]
     list_filter = ["type", "source"]
     search_fields = ["text", "incident__title"]
 
 
+class EvidenceAdmin(SimpleHistoryAdmin):
+    """Removed rows are listed too; what was stored cannot be edited."""
+
+    stored: list[str] = []
+
+    def get_queryset(self, request):
+        return self.model.all_objects.all()
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, *self.stored] if obj else self.readonly_fields
+
+
 @admin.register(ProviderNotice)
-class ProviderNoticeAdmin(admin.ModelAdmin):
-    list_display = ["incident", "url", "retrieved_at", "claimed_start", "claimed_end"]
+class ProviderNoticeAdmin(EvidenceAdmin):
+    list_display = ["incident", "url", "retrieved_at", "claimed_start", "claimed_end", "removed_at"]
     search_fields = ["raw_text", "url", "target"]
-    readonly_fields = ["sha256"]
+    readonly_fields = ["sha256", "supersedes", "removed_at", "removed_by", "removal_reason", "version"]
+    stored = ["raw_text"]
 
 
 @admin.register(SupportContact)
-class SupportContactAdmin(admin.ModelAdmin):
+class SupportContactAdmin(SimpleHistoryAdmin):
     list_display = ["opened_at", "provider", "channel", "initiated_by", "helpfulness", "incident"]
     list_filter = ["channel", "initiated_by", "provider"]
     search_fields = ["summary", "outcome", "ticket_ref"]
 
 
 @admin.register(LogExcerpt)
-class LogExcerptAdmin(admin.ModelAdmin):
-    list_display = ["name", "incident", "size", "line_count", "parsed_count", "encoding", "uploaded_at"]
+class LogExcerptAdmin(EvidenceAdmin):
+    list_display = ["name", "incident", "size", "line_count", "parsed_count", "encoding", "uploaded_at", "removed_at"]
     search_fields = ["name"]
-    readonly_fields = ["size", "sha256", "encoding", "line_count", "parsed_count", "formats", "first_at", "last_at"]
+    readonly_fields = [
+        "size",
+        "sha256",
+        "encoding",
+        "line_count",
+        "parsed_count",
+        "formats",
+        "first_at",
+        "last_at",
+        "removed_at",
+        "removed_by",
+        "removal_reason",
+        "version",
+    ]
+    stored = ["raw"]
 
 
 @admin.register(LogLine)

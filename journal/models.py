@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -18,6 +22,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from journal import downtime, hours, sla
 from journal.timezones import get_zone, validate_time_zone
@@ -36,12 +41,99 @@ class Channel(models.TextChoices):
 CHANNELS = Channel.choices
 
 
+class VersionConflict(Exception):
+    """Someone saved the record after the form being saved was opened."""
+
+    def __init__(self, current: models.Model):
+        super().__init__(f"{current} changed since the form was opened")
+        self.current = current
+
+
+class Versioned(models.Model):
+    """A ``version`` bumped on every save, so a form opened at one version cannot silently
+    overwrite a later one (see ``claim_version``)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+    def claim_version(self, expected: int) -> None:
+        """Before saving a form opened at version ``expected``: a conditional update that
+        succeeds for one writer only (the row is locked until the transaction ends), else
+        VersionConflict carrying the record as it is now. Call inside ``transaction.atomic``."""
+        claimed = type(self)._base_manager.filter(pk=self.pk, version=expected).update(version=expected + 1)
+        if not claimed:
+            raise VersionConflict(type(self)._base_manager.get(pk=self.pk))
+        self.version = expected  # save() makes it expected + 1 again, the version claimed
+
+
+class CurrentManager(models.Manager):
+    """Only what has not been removed (the default: totals, claims, exports and the pack)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
+class Removable(models.Model):
+    """Evidence is never deleted from the page, only removed with a reason (and restorable)."""
+
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    removal_reason = models.CharField(max_length=500, blank=True, editable=False)
+
+    all_objects = models.Manager()
+    objects = CurrentManager()  # the default: see each model's Meta.default_manager_name
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def is_current(self) -> bool:
+        """Counted, shown among the current evidence and editable."""
+        return not self.is_removed
+
+    def remove(self, user, reason: str) -> None:
+        reason = " ".join(reason.split())
+        if not reason:
+            raise ValidationError("Say why it is removed: the reason is kept with it.", code="no_reason")
+        self.removed_at, self.removed_by, self.removal_reason = timezone.now(), user, reason[:500]
+        self.save()
+
+    def restore(self) -> None:
+        self.removed_at, self.removed_by, self.removal_reason = None, None, ""
+        self.save()
+
+
+def _unchanged_evidence(instance: models.Model, field: str) -> None:
+    """Stored evidence bytes are immutable: a save that would change their hash is refused."""
+    if instance._state.adding or instance.pk is None:
+        return
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values_list(field, flat=True).first()
+    if stored is not None and stored != getattr(instance, field):
+        raise ValidationError(f"{instance._meta.verbose_name} content is immutable once stored.", code="immutable")
+
+
 class Provider(models.Model):
     name = models.CharField(max_length=200, unique=True)
     url = models.URLField("website", blank=True)
     status_page_url = models.URLField("status page", blank=True)
     notes = models.TextField(blank=True, help_text="Markdown.")
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -84,6 +176,7 @@ class SupportChannel(models.Model):
     closes = models.TimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     notes = models.CharField(max_length=200, blank=True, help_text="e.g. “closed on public holidays”.")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["provider", "channel", "id"]
@@ -149,6 +242,7 @@ class Service(models.Model):
     )
     notes = models.TextField(blank=True, help_text="Markdown.")
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["provider__name", "name"]
@@ -179,7 +273,7 @@ class Service(models.Model):
         return dict(sorted(years.items(), reverse=True))
 
 
-class Incident(models.Model):
+class Incident(Versioned):
     class Kind(models.TextChoices):
         OUTAGE = "outage", "Outage"
         DEGRADATION = "degradation", "Degradation"
@@ -199,6 +293,7 @@ class Incident(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True, help_text="When it ended; empty means the last event.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
@@ -257,7 +352,9 @@ class Incident(models.Model):
         """What the logs prove that the timeline does not have yet, in time order; each with
         ``match``: the event already on the timeline it may duplicate, or None (needs events)."""
         pending = PendingSuggestions(
-            LogSuggestion.objects.filter(excerpt__incident=self, status=LogSuggestion.Status.PENDING)
+            LogSuggestion.objects.filter(
+                excerpt__incident=self, excerpt__removed_at__isnull=True, status=LogSuggestion.Status.PENDING
+            )
             .select_related("line", "excerpt")
             .order_by("at", "id")
         )
@@ -278,6 +375,17 @@ class Incident(models.Model):
                 events.append(event)
                 accepted += 1
         return accepted, skipped
+
+    def earlier_notices(self):
+        """Notices superseded by a corrected version or removed: kept, shown, not counted."""
+        return (
+            ProviderNotice.all_objects.filter(incident=self)
+            .exclude(removed_at__isnull=True, superseded_by__isnull=True)
+            .select_related("removed_by")
+        )
+
+    def removed_log_excerpts(self):
+        return LogExcerpt.all_objects.filter(incident=self, removed_at__isnull=False).select_related("removed_by")
 
     def log_context(self, radius: int = 3) -> dict[int, list[LogLine]]:
         """For each event accepted from a log line: that line and ``radius`` lines either side
@@ -302,7 +410,7 @@ class Incident(models.Model):
         }
 
 
-class TimelineEvent(models.Model):
+class TimelineEvent(Versioned):
     class Type(models.TextChoices):
         DOWN = "down", "Down"
         UP = "up", "Up"
@@ -333,6 +441,7 @@ class TimelineEvent(models.Model):
         help_text="The log line this event was accepted from.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["at", "id"]
@@ -346,8 +455,18 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class ProviderNotice(models.Model):
-    """What the provider published, kept verbatim; the claimed window is typed by the user."""
+class CurrentNoticeManager(CurrentManager):
+    """Notices neither removed nor superseded by a newer version."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(superseded_by__isnull=True)
+
+
+class ProviderNotice(Versioned, Removable):
+    """What the provider published, kept verbatim; the claimed window is typed by the user.
+
+    The text never changes once stored: a corrected text is a new notice that ``supersedes``
+    this one (which stays, shown as superseded, with its hash)."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notices")
     url = models.URLField(max_length=1000, blank=True)
@@ -361,16 +480,45 @@ class ProviderNotice(models.Model):
     )
     target = models.CharField(max_length=300, blank=True)
     cause = models.TextField(blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseded_by",
+        editable=False,
+        help_text="The earlier version of this notice, whose text this one corrects.",
+    )
+    history = HistoricalRecords()
+
+    all_objects = models.Manager()
+    objects = CurrentNoticeManager()
 
     class Meta:
         ordering = ["retrieved_at", "id"]
+        default_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"Notice {self.url or self.sha256[:12]}"
 
     def save(self, *args, **kwargs) -> None:
         self.sha256 = sha256_hex(self.raw_text.encode("utf-8"))
+        _unchanged_evidence(self, "sha256")
         super().save(*args, **kwargs)
+
+    def save_as_new_version(self) -> None:
+        """Save these values as a new notice superseding the stored one (its text changed)."""
+        self.supersedes_id, self.pk, self.id = self.pk, None, None
+        self._state.adding, self.version = True, 1
+        self.save()
+
+    @property
+    def is_superseded(self) -> bool:
+        return hasattr(self, "superseded_by")
+
+    @property
+    def is_current(self) -> bool:
+        return super().is_current and not self.is_superseded
 
     def clean(self) -> None:
         if self.claimed_start and self.claimed_end and self.claimed_end < self.claimed_start:
@@ -389,7 +537,7 @@ class ProviderNotice(models.Model):
         return None
 
 
-class SupportContact(models.Model):
+class SupportContact(Versioned):
     Channel = Channel
 
     class InitiatedBy(models.TextChoices):
@@ -415,6 +563,7 @@ class SupportContact(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
         help_text="1 (useless) to 5 (solved it).",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["opened_at", "id"]
@@ -452,8 +601,9 @@ def log_upload_path(excerpt: LogExcerpt, filename: str) -> str:
     return f"logs/{excerpt.sha256[:2]}/{excerpt.sha256}"
 
 
-class LogExcerpt(models.Model):
-    """A log as uploaded or pasted, byte for byte, and what reading its lines found."""
+class LogExcerpt(Versioned, Removable):
+    """A log as uploaded or pasted, byte for byte, and what reading its lines found. The bytes
+    never change once stored; identical uploads share one file."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="log_excerpts")
     name = models.CharField(max_length=255)
@@ -471,12 +621,18 @@ class LogExcerpt(models.Model):
     first_at = models.DateTimeField(null=True, blank=True)
     last_at = models.DateTimeField(null=True, blank=True)
     parsed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        default_manager_name = "objects"
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        _unchanged_evidence(self, "sha256")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("log_excerpt", args=[self.incident_id, self.pk])
@@ -494,7 +650,10 @@ class LogExcerpt(models.Model):
 
     def store_stream(self, chunks) -> None:
         """Keep the bytes verbatim with their size and SHA-256, then save. The chunks are
-        written to disk as they come (never held whole); identical bytes are stored once."""
+        written to disk as they come (never held whole); identical bytes are stored once.
+
+        The incoming copy is kept until the transaction commits: if the last excerpt sharing
+        these bytes was deleted meanwhile (its file removed on its commit), it takes its place."""
         digest, size = hashlib.sha256(), 0
         incoming = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
@@ -507,12 +666,12 @@ class LogExcerpt(models.Model):
         name = log_upload_path(self, "")
         final = Path(self.raw.storage.path(name))
         final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            os.unlink(out.name)
-        else:
-            os.replace(out.name, final)
+        with log_files_locked():
+            if not final.exists():
+                os.link(out.name, final)
         self.raw.name = name
         self.save()
+        transaction.on_commit(partial(_settle_upload, Path(out.name), final))
 
     def read_bytes(self) -> bytes:
         with self.raw.open("rb") as fh:
@@ -644,8 +803,36 @@ class LogSuggestion(models.Model):
         self.event = event
 
 
+@contextmanager
+def log_files_locked() -> Iterator[None]:
+    """Serialises "is this file still used?" with storing identical bytes, across processes."""
+    path = Path(settings.MEDIA_ROOT) / "logs" / ".lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _settle_upload(incoming: Path, final: Path) -> None:
+    with log_files_locked():
+        if final.exists():
+            incoming.unlink()
+        else:
+            os.replace(incoming, final)
+
+
+def _delete_unused_log_file(storage, name: str) -> None:
+    with log_files_locked():
+        if not LogExcerpt.all_objects.filter(raw=name).exists():
+            storage.delete(name)
+
+
 @receiver(post_delete, sender=LogExcerpt)
 def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
-    """The file goes with the last excerpt that uses it (identical bytes share one file)."""
-    if instance.raw and not LogExcerpt.objects.filter(raw=instance.raw.name).exists():
-        instance.raw.delete(save=False)
+    """Once the deletion is committed, the file goes if no excerpt (removed ones included)
+    still uses it: identical bytes share one file."""
+    if instance.raw:
+        transaction.on_commit(partial(_delete_unused_log_file, instance.raw.storage, instance.raw.name))

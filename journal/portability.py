@@ -15,8 +15,10 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 
 from journal.logs.importer import read_excerpt
 from journal.models import (
@@ -50,7 +52,10 @@ def export_document() -> dict[str, Any]:
     providers = Provider.objects.order_by("name").prefetch_related("support_channels")
     services = Service.objects.select_related("provider").order_by("provider__name", "name")
     incidents = Incident.objects.select_related("service__provider").prefetch_related(
-        "events", "notices", "support_contacts", "log_excerpts"
+        "events",
+        Prefetch("notices", queryset=ProviderNotice.all_objects.select_related("removed_by")),
+        "support_contacts",
+        Prefetch("log_excerpts", queryset=LogExcerpt.all_objects.select_related("removed_by")),
     )
     loose_contacts = SupportContact.objects.filter(incident=None).select_related("provider")
     return {
@@ -98,6 +103,8 @@ def export_document() -> dict[str, Any]:
 
 
 def _export_incident(incident: Incident) -> dict[str, Any]:
+    notices = list(incident.notices.all())  # superseded and removed ones too
+    positions = {n.pk: index for index, n in enumerate(notices)}
     return {
         "uid": str(incident.uid),
         "provider": incident.service.provider.name,
@@ -122,11 +129,21 @@ def _export_incident(incident: Incident) -> dict[str, Any]:
                 "target": n.target,
                 "cause": n.cause,
             }
-            for n in incident.notices.all()
+            | _export_kept(n)
+            | ({"supersedes": positions[n.supersedes_id]} if n.supersedes_id in positions else {})
+            for n in notices
         ],
         "support_contacts": [_export_contact(c) for c in incident.support_contacts.all()],
-        "log_excerpts": [_export_log(x) for x in incident.log_excerpts.all()],
+        "log_excerpts": [_export_log(x) | _export_kept(x) for x in incident.log_excerpts.all()],
     }
+
+
+def _export_kept(item: ProviderNotice | LogExcerpt) -> dict[str, Any]:
+    """A removal, only when there is one (documents without removals stay as they were)."""
+    if not item.is_removed:
+        return {}
+    by = item.removed_by.get_username() if item.removed_by else None
+    return {"removed_at": _iso(item.removed_at), "removed_by": by, "removal_reason": item.removal_reason}
 
 
 def _export_contact(c: SupportContact) -> dict[str, Any]:
@@ -378,6 +395,7 @@ def _import_incident(node: Node, providers, services) -> bool:
                 text=event.text("text"),
             ),
         )
+    notices = []
     for notice in node.items("notices"):
         saved = _save(
             notice,
@@ -391,9 +409,12 @@ def _import_incident(node: Node, providers, services) -> bool:
                 approximate=notice.boolean("approximate"),
                 target=notice.text("target"),
                 cause=notice.text("cause"),
+                **_kept(notice),
             ),
         )
         _check_hash(notice, saved.sha256)
+        notices.append(saved)
+    _link_versions(node.items("notices"), notices)
     for contact in node.items("support_contacts"):
         _import_contact(contact, provider, incident)
     for log in node.items("log_excerpts"):
@@ -401,6 +422,7 @@ def _import_incident(node: Node, providers, services) -> bool:
             incident=incident,
             name=log.text("name", required=True),
             uploaded_at=log.moment("uploaded_at") or incident.created_at,
+            **_kept(log),
         )
         zone, year = log.text("time_zone") or None, log.integer("year")
         if zone:
@@ -412,6 +434,36 @@ def _import_incident(node: Node, providers, services) -> bool:
         _check_hash(log, excerpt.sha256)
         read_excerpt(excerpt, zone, year)
     return True
+
+
+def _kept(node: Node) -> dict[str, Any]:
+    """A removal recorded in the document (by whom: a user of that name here, if any)."""
+    at = node.moment("removed_at")
+    if at is None:
+        return {}
+    name = node.text("removed_by")
+    by = get_user_model().objects.filter(username=name).first() if name else None
+    return {"removed_at": at, "removed_by": by, "removal_reason": node.text("removal_reason")[:500] or "removed"}
+
+
+def _link_versions(nodes: list[Node], notices: list[ProviderNotice]) -> None:
+    """``supersedes``: the position, in the same list, of the notice a notice corrects."""
+    links: dict[int, int] = {}
+    for index, node in enumerate(nodes):
+        earlier = node.integer("supersedes")
+        if earlier is None:
+            continue
+        if not 0 <= earlier < len(notices) or earlier in links.values():
+            raise node.fail("supersedes", "not the position of another notice of this incident, once")
+        links[index] = earlier
+        step = earlier
+        while step in links:  # each notice corrects at most one, so a loop comes back here
+            step = links[step]
+            if step == index:
+                raise node.fail("supersedes", "notices cannot supersede each other in a loop")
+    for index, earlier in links.items():
+        notices[index].supersedes = notices[earlier]
+        notices[index].save(update_fields=["supersedes"])
 
 
 def _import_contact(node: Node, provider: Provider, incident: Incident | None) -> None:

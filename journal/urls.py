@@ -17,6 +17,7 @@ urlpatterns = [
     path("incidents/<int:pk>/<slug:kind>/new/", evidence.evidence_new, name="evidence_new"),
     path("incidents/<int:pk>/<slug:kind>/<int:item>/edit/", evidence.evidence_edit, name="evidence_edit"),
     path("incidents/<int:pk>/<slug:kind>/<int:item>/delete/", evidence.evidence_delete, name="evidence_delete"),
+    path("incidents/<int:pk>/<slug:kind>/<int:item>/restore/", evidence.evidence_restore, name="evidence_restore"),
     path("incidents/<int:pk>/logs/<int:item>/raw/", evidence.log_download, name="log_download"),
     path("incidents/<int:pk>/logs/<int:item>/", logs.log_excerpt, name="log_excerpt"),
     path("incidents/<int:pk>/logs/<int:item>/read/", logs.log_reread, name="log_reread"),

@@ -5,12 +5,13 @@ Skipped where Debian's chromium is not installed (.ci/run installs it)."""
 import os
 import re
 import shutil
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connections
 
 from journal.models import TimelineEvent
-from tests.factories import ServiceFactory, UserFactory
+from tests.factories import EventFactory, IncidentFactory, ServiceFactory, UserFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -78,4 +79,34 @@ def test_recording_an_outage_in_the_browser_updates_totals_in_place(browser_page
     assert "needs a “down”" in page.inner_text("#new-events")
     assert TimelineEvent.objects.count() == 2
 
+    assert page.problems == []
+
+
+def test_a_conflicting_edit_is_shown_in_place_and_can_overwrite(browser_page, live_server):
+    """Someone saves the event while the form is open: htmx swaps the 409 in place."""
+    page = browser_page
+    UserFactory(username="night-owl")
+    incident = IncidentFactory(service__time_zone="UTC")
+    event = EventFactory(incident=incident, type="down", at=datetime(2012, 7, 20, 8, 12, tzinfo=UTC), text="")
+    page.goto(live_server.url + "/login/")
+    page.fill("#id_username", "night-owl")
+    page.fill("#id_password", "correct horse battery")
+    page.click("button[type=submit]")
+    page.goto(live_server.url + incident.get_absolute_url())
+
+    page.click(f"#event-{event.pk} .actions a")
+    form = f"#edit-events-{event.pk}"
+    page.wait_for_selector(form)
+    other = TimelineEvent.objects.get(pk=event.pk)
+    other.text = "saved by the other tab"
+    other.save()
+    page.fill(f"{form} textarea", "mine")
+    page.click(f"{form} button[type=submit]")
+    page.wait_for_selector(f"{form} .conflict")
+    assert "saved by the other tab" in page.inner_text(f"{form} .conflict")
+    assert TimelineEvent.objects.get(pk=event.pk).text == "saved by the other tab"
+
+    page.click(f"{form} button.primary")  # "Overwrite with mine"
+    page.locator(f"#event-{event.pk} .text").filter(has_text="mine").wait_for()
+    assert TimelineEvent.objects.get(pk=event.pk).text == "mine"
     assert page.problems == []

@@ -105,6 +105,7 @@ def test_editing_an_event_reads_the_time_in_the_chosen_zone(client_alice, incide
             "events-type": "down",
             "events-source": "person",
             "events-text": "earlier",
+            "events-version": "1",
         },
     )
     assert response.status_code == 302
@@ -240,7 +241,9 @@ def test_a_log_needs_a_file_or_lines_but_not_both(client_alice, incident):
 
 def test_renaming_a_log_keeps_its_bytes(client_alice, incident):
     excerpt = LogExcerptFactory(incident=incident, data=b"abc\n")
-    response = client_alice.post(f"/incidents/{incident.pk}/logs/{excerpt.pk}/edit/", {"logs-name": "renamed"})
+    response = client_alice.post(
+        f"/incidents/{incident.pk}/logs/{excerpt.pk}/edit/", {"logs-name": "renamed", "logs-version": excerpt.version}
+    )
     assert response.status_code == 302
     excerpt.refresh_from_db()
     assert (excerpt.name, excerpt.read_bytes()) == ("renamed", b"abc\n")

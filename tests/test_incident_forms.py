@@ -88,6 +88,7 @@ def test_an_incident_cannot_end_before_its_first_event(client_alice):
         "status": "resolved",
         "zone": "UTC",
         "resolved_at": "2024-03-01T08:00",
+        "version": "1",
     }
     response = client_alice.post(f"/incidents/{incident.pk}/edit/", data)
     assert response.status_code == 422

@@ -68,7 +68,9 @@ def test_a_notice_cannot_end_before_it_starts():
         notice.clean()
 
 
-def test_a_log_excerpt_keeps_bytes_verbatim_and_removes_the_file_with_the_last_copy():
+def test_a_log_excerpt_keeps_bytes_verbatim_and_removes_the_file_with_the_last_copy(
+    django_capture_on_commit_callbacks,
+):
     data = b"Jul 20 08:12:37 host sshd[1205]: \xff\xfe\x00 binary\r\nline two\r"
     excerpt = LogExcerptFactory(data=data)
     assert excerpt.read_bytes() == data
@@ -76,7 +78,11 @@ def test_a_log_excerpt_keeps_bytes_verbatim_and_removes_the_file_with_the_last_c
     twin = LogExcerptFactory(data=data)
     assert twin.raw.name == excerpt.raw.name  # identical bytes are stored once
     path = Path(excerpt.raw.path)
-    excerpt.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        excerpt.delete()
     assert path.exists() and twin.read_bytes() == data
-    twin.delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        twin.delete()
+        assert path.exists()  # not before the deletion is committed
+    assert len(callbacks) == 1
     assert not path.exists()

@@ -3,34 +3,48 @@ support contacts and log excerpts. One set of views serves the four kinds.
 
 With htmx a change answers with the incident page's evidence partial (totals, time bar and
 timeline re-rendered); without JavaScript it redirects back to the incident page. A form
-with errors comes back with status 422, in place of the form that was sent.
+with errors comes back with status 422, in place of the form that was sent; a save from a
+form opened before someone else's save comes back with status 409 (journal.views.conflicts).
+
+Notices and log excerpts are evidence: their text and bytes never change. A notice whose
+text is edited is saved as a new version superseding the old; removing either keeps the row,
+with who removed it, when and why, until an editor restores it.
 """
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from journal.models import Incident
+from journal.models import Incident, ProviderNotice, Removable, VersionConflict
 from journal.views.access import incident_for_page
+from journal.views.conflicts import conflict, save_versioned
 from journal.views.evidence_forms import KINDS, evidence_form, evidence_kind, read_notice
 from journal.views.incident_page import incident_changed
 
 
-def _get_item(incident: Incident, kind: str, item: int):
-    return get_object_or_404(evidence_kind(kind).model, pk=item, incident=incident)
+def _get_item(incident: Incident, kind: str, item: int, removed: bool = False):
+    """The item; with ``removed``, also one removed (restoring, downloading)."""
+    model = evidence_kind(kind).model
+    manager = model.all_objects if removed and issubclass(model, Removable) else model._default_manager
+    return get_object_or_404(manager, pk=item, incident=incident)
 
 
-def _show_form(request: HttpRequest, incident: Incident, form, status: int = 200) -> HttpResponse:
+def _answer(request: HttpRequest, template: str, partial: str, context: dict, status: int, target: str):
+    """The page; with htmx only its partial, and after a POST in place of ``target``."""
+    if not request.htmx:
+        return render(request, template, context, status=status)
+    response = render(request, f"{template}#{partial}", context, status=status)
+    if request.method == "POST":
+        response = reswap(retarget(response, target), "outerHTML")
+    return response
+
+
+def _show_form(request: HttpRequest, incident: Incident, form, status: int = 200, **context) -> HttpResponse:
     """The form alone; with htmx, after a POST, in place of the form that was sent."""
-    template = "incidents/evidence_form.html"
-    context = {"incident": incident, "form": form}
-    if request.htmx:
-        response = render(request, template + "#form", context, status=status)
-        if request.method == "POST":
-            response = reswap(retarget(response, f"#{form.dom_id}"), "outerHTML")
-        return response
-    return render(request, template, context, status=status)
+    context = {"incident": incident, "form": form, **context}
+    return _answer(request, "incidents/evidence_form.html", "form", context, status, f"#{form.dom_id}")
 
 
 def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=None) -> HttpResponse:
@@ -42,10 +56,22 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
         form.note = note
         return _show_form(request, incident, form)
     form = evidence_form(request, incident, kind, instance, request.POST)
-    if form.is_valid():
-        form.save()
-        return incident_changed(request, incident, KINDS[kind].anchor)
-    return _show_form(request, incident, form, status=422)
+    if not form.is_valid():
+        return _show_form(request, incident, form, status=422)
+    try:
+        save_versioned(form, _save)
+    except VersionConflict as exc:
+        return _show_form(request, incident, form, status=409, conflict=conflict(form, exc.current))
+    return incident_changed(request, incident, KINDS[kind].anchor)
+
+
+def _save(form):
+    """Save the form; a notice whose text changed becomes a new version of it."""
+    if isinstance(form.instance, ProviderNotice) and form.instance.pk and "raw_text" in form.changed_data:
+        notice = form.save(commit=False)
+        notice.save_as_new_version()
+        return notice
+    return form.save()
 
 
 def evidence_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
@@ -53,20 +79,46 @@ def evidence_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 def evidence_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
+    """Edit an item; one removed or superseded since the form was opened is a 409 saying so."""
     incident = incident_for_page(request, pk)
-    return _save_or_show(request, incident, kind, _get_item(incident, kind, item))
+    found = _get_item(incident, kind, item, removed=True)
+    if isinstance(found, Removable) and not found.is_current:
+        context = {"incident": incident, "item": found, "anchor": KINDS[kind].anchor}
+        return _answer(request, "incidents/gone.html", "gone", context, 409, f"#edit-{kind}-{found.pk}")
+    return _save_or_show(request, incident, kind, found)
 
 
 @require_POST
 def evidence_delete(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
+    """Delete an event or a support contact (its history keeps it); remove a notice or a log
+    excerpt, with the reason given (422 without one)."""
     incident = incident_for_page(request, pk)
-    _get_item(incident, kind, item).delete()
+    found = _get_item(incident, kind, item)
+    if not isinstance(found, Removable):
+        found.delete()
+        return incident_changed(request, incident, KINDS[kind].anchor)
+    try:
+        found.remove(request.user, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        context = {"incident": incident, "kind": kind, "item": found, "error": exc.messages[0]}
+        return _answer(request, "incidents/remove_form.html", "form", context, 422, f"#remove-{kind}-{found.pk}")
+    return incident_changed(request, incident, KINDS[kind].anchor)
+
+
+@require_POST
+def evidence_restore(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
+    """Put a removed notice or log excerpt back."""
+    incident = incident_for_page(request, pk)
+    found = _get_item(incident, kind, item, removed=True)
+    if not isinstance(found, Removable):
+        raise Http404("Only notices and log excerpts are removed and restored.")
+    found.restore()
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 
 def log_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
-    """The log exactly as it was received."""
-    excerpt = _get_item(incident_for_page(request, pk), "logs", item)
+    """The log exactly as it was received (also after it was removed from the incident)."""
+    excerpt = _get_item(incident_for_page(request, pk), "logs", item, removed=True)
     response = FileResponse(
         excerpt.raw.open("rb"),
         as_attachment=True,

@@ -14,6 +14,7 @@ from journal.forms import EventForm, LogExcerptForm, NoticeForm, SupportContactF
 from journal.models import Incident, LogExcerpt, ProviderNotice, SupportContact, TimelineEvent
 from journal.notices import parse_notice
 from journal.timezones import get_zone
+from journal.views.conflicts import versioned
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def evidence_form(request: HttpRequest, incident: Incident, kind: str, instance=
         kwargs.update(data=data, files=request.FILES)
     if spec.starts_at:
         kwargs["zones"] = [incident.service.time_zone, request.viewer_zone.key]
-    form = spec.form(**kwargs)
+    form = versioned(spec.form(**kwargs))
     form.kind, form.spec = kind, spec
     form.dom_id = f"edit-{kind}-{instance.pk}" if instance.pk else f"new-{kind}"
     form.action = (

@@ -1,12 +1,16 @@
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from journal import timebar
+from journal.audit import incident_history
 from journal.models import Incident
 from journal.timezones import get_zone
 from journal.views.access import incident_for_page
 from journal.views.evidence_forms import blank_forms
+
+HISTORY_PAGE = 25
 
 
 def render_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
@@ -27,6 +31,9 @@ def render_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
         "suggestions": incident.pending_suggestions(),
         "log_context": incident.log_context(),
         "forms": blank_forms(request, incident),
+        "earlier_notices": list(incident.earlier_notices()),
+        "removed_log_excerpts": list(incident.removed_log_excerpts()),
+        "history": Paginator(incident_history(incident), HISTORY_PAGE).get_page(request.GET.get("history")),
     }
     return render(request, template, context)
 

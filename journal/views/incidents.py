@@ -6,7 +6,9 @@ from django.views.decorators.vary import vary_on_headers
 from journal import evidence_pack as pack
 from journal.filters import IncidentFilter
 from journal.forms import IncidentForm
+from journal.models import VersionConflict
 from journal.views.access import incident_for_page
+from journal.views.conflicts import conflict, save_versioned, versioned
 from journal.views.incident_page import render_incident
 
 
@@ -31,13 +33,17 @@ def incident_new(request: HttpRequest) -> HttpResponse:
 
 
 def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the incident; a save from a form opened before someone else's save is a 409."""
     incident = incident_for_page(request, pk)
-    form = IncidentForm(request.POST or None, instance=incident, viewer_zone=request.viewer_zone.key)
+    form = versioned(IncidentForm(request.POST or None, instance=incident, viewer_zone=request.viewer_zone.key))
+    context = {"form": form, "incident": incident}
     if request.method == "POST" and form.is_valid():
-        return redirect(form.save())
-    return render(
-        request, "incidents/form.html", {"form": form, "incident": incident}, status=422 if form.errors else 200
-    )
+        try:
+            return redirect(save_versioned(form))
+        except VersionConflict as exc:
+            context["conflict"] = conflict(form, exc.current)
+            return render(request, "incidents/form.html", context, status=409)
+    return render(request, "incidents/form.html", context, status=422 if form.errors else 200)
 
 
 def evidence_pack(request: HttpRequest, pk: int) -> FileResponse:

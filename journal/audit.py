@@ -1,0 +1,106 @@
+"""Who changed what and when: an incident's audit history, read from the tables
+django-simple-history keeps for the incident and each kind of its evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
+
+from journal.models import Incident, LogExcerpt, ProviderNotice, SupportContact, TimelineEvent
+
+# (model, what it is called, the field of its history that names the incident)
+TRACKED = (
+    (Incident, "incident", "id"),
+    (TimelineEvent, "event", "incident_id"),
+    (ProviderNotice, "notice", "incident_id"),
+    (SupportContact, "support contact", "incident_id"),
+    (LogExcerpt, "log excerpt", "incident_id"),
+)
+# Bookkeeping, not something a person changed (the removal shows as the action itself).
+UNSHOWN = {"id", "version", "updated_at", "removed_at", "removed_by"}
+ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    user: str
+    action: str
+    noun: str
+    label: str
+    changes: tuple[Change, ...]
+
+
+def shown(field: models.Field, value) -> str:
+    """A stored value as a person reads it (times in the active zone)."""
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S %Z}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _changes(model: type[models.Model], old, new) -> tuple[Change, ...]:
+    if old is None:
+        return ()
+    fields = (f for f in model._meta.concrete_fields if f.name not in UNSHOWN)
+    return tuple(
+        Change(capfirst(f.verbose_name), shown(f, getattr(old, f.attname)), shown(f, getattr(new, f.attname)))
+        for f in fields
+        if getattr(old, f.attname) != getattr(new, f.attname)
+    )
+
+
+def _action(record, previous) -> str:
+    if record.history_type == "~" and previous is not None and hasattr(record, "removed_at"):
+        if record.removed_at and not previous.removed_at:
+            return f"removed ({record.removal_reason})"
+        if previous.removed_at and not record.removed_at:
+            return "restored"
+    return ACTIONS[record.history_type]
+
+
+def _label(item: models.Model) -> str:
+    """What the record is, in words; times in the active zone."""
+    if isinstance(item, TimelineEvent):
+        return f"{item.get_type_display()} at {shown(TimelineEvent._meta.get_field('at'), item.at)}"
+    if isinstance(item, SupportContact):
+        return f"{item.get_channel_display()} at {shown(SupportContact._meta.get_field('opened_at'), item.opened_at)}"
+    return str(item)
+
+
+def incident_history(incident: Incident) -> list[Entry]:
+    """Every create, change and delete of the incident and its evidence, newest first, each
+    with the fields it changed (old → new) and who did it (— for commands and imports)."""
+    records = []
+    for model, noun, key in TRACKED:
+        history = model.history.filter(**{key: incident.pk}).select_related("history_user")
+        records += [(model, noun, record) for record in history]
+    records.sort(key=lambda item: (item[2].history_date, item[2].history_id))
+    last: dict[tuple[type, int], object] = {}
+    entries = []
+    for model, noun, record in records:
+        previous = last.get((model, record.id))
+        last[(model, record.id)] = record
+        user = record.history_user.get_username() if record.history_user else "—"
+        label = _label(record.instance)
+        entries.append(
+            Entry(record.history_date, user, _action(record, previous), noun, label, _changes(model, previous, record))
+        )
+    entries.reverse()
+    return entries
