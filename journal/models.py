@@ -783,7 +783,8 @@ class LogSuggestion(models.Model):
         with transaction.atomic():
             if not self._settle(self.Status.ACCEPTED):
                 return False
-            TimelineEvent.objects.filter(pk=event.pk).update(at=self.at, log_line=self.line)
+            event.at, event.log_line = self.at, self.line
+            event.save(update_fields=["at", "log_line"])  # versioned and audited like any edit
             LogSuggestion.objects.filter(event=event).update(event=None)  # it stands for this line now
             self._link(event)
         return True

@@ -154,16 +154,20 @@ def test_a_removed_notice_cannot_be_edited(client_alice, outage):
 
 
 def test_a_removed_log_excerpt_keeps_its_bytes_and_leaves_suggestions_out(client_alice, outage):
-    excerpt = LogExcerptFactory(incident=outage, data=b"Jul 20 08:12:37 host sshd[1205]: Received signal 15\n")
-    assert outage.pending_suggestions().exists()
+    data = (
+        b"Jul 20 08:12:37 host syslogd: exiting on signal 15\n"
+        b"Jul 20 08:39:19 host syslogd: kernel boot file is /boot/kernel/kernel\n"
+    )
+    excerpt = LogExcerptFactory(incident=outage, data=data)
+    assert [s.type for s in outage.pending_suggestions()] == ["down", "up"]
     url = f"/incidents/{outage.pk}/logs/{excerpt.pk}/delete/"
     assert client_alice.post(url, {"reason": "wrong server"}, headers=HX).status_code == 200
 
     excerpt = LogExcerpt.all_objects.get()
-    assert excerpt.is_removed and excerpt.lines.count() == 1
-    assert not outage.log_excerpts.exists() and not outage.pending_suggestions().exists()
+    assert excerpt.is_removed and excerpt.lines.count() == 2
+    assert not outage.log_excerpts.exists() and not outage.pending_suggestions()
     download = client_alice.get(f"/incidents/{outage.pk}/logs/{excerpt.pk}/raw/")
-    assert b"".join(download.streaming_content) == b"Jul 20 08:12:37 host sshd[1205]: Received signal 15\n"
+    assert b"".join(download.streaming_content) == data
     text = text_of(client_alice.get(f"/incidents/{outage.pk}/"))
     assert "1 removed" in text and "wrong server" in text
 
