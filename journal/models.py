@@ -704,7 +704,11 @@ class LogLine(models.Model):
     class Meta:
         ordering = ["excerpt", "number"]
         constraints = [models.UniqueConstraint(fields=["excerpt", "number"], name="unique_line_number")]
-        indexes = [models.Index(fields=["excerpt", "at"])]
+        indexes = [
+            models.Index(fields=["excerpt", "at"]),  # a time becomes a line number (journal.logs.search)
+            models.Index(fields=["excerpt", "number"], condition=~models.Q(rule=""), name="logline_detected"),
+        ]
+        # The text search index is made for each database by the log_search migration.
 
     def __str__(self) -> str:
         return f"{self.excerpt} line {self.number}"

@@ -12,6 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
 from journal.forms import LocalDateTimeField, ZoneInput, read_in_zone
+from journal.logs import search
 from journal.logs.importer import read_excerpt
 from journal.models import Incident, LogExcerpt, LogLine, LogSuggestion
 from journal.timezones import validate_time_zone
@@ -60,22 +61,19 @@ def _excerpt(incident: Incident, item: int) -> LogExcerpt:
 
 
 def _filtered(excerpt: LogExcerpt, filters: LineFilter) -> QuerySet[LogLine]:
-    lines = excerpt.lines.all()
+    """The lines the filters keep: the time range becomes a range of line numbers, the text
+    is looked up in its index, the other filters run over what is left (journal.logs.search)."""
     if not filters.is_valid():
-        return lines.none()
+        return excerpt.lines.none()
     wanted = filters.cleaned_data
+    lines = search.containing(excerpt, wanted["q"])
+    lines = lines.filter(search.within_times(excerpt, wanted["since"], wanted["until"]))
     if wanted["host"]:
         lines = lines.filter(host=wanted["host"])
     if wanted["program"]:
         lines = lines.filter(program=wanted["program"])
-    if wanted["q"]:
-        lines = lines.filter(message__contains=wanted["q"])
-    if wanted["since"]:
-        lines = lines.filter(at__gte=wanted["since"])
-    if wanted["until"]:
-        lines = lines.filter(at__lte=wanted["until"])
     if wanted["detected"]:
-        lines = lines.exclude(rule="")
+        lines = lines.exclude(rule="")  # the logline_detected partial index
     return lines
 
 
@@ -91,11 +89,11 @@ def log_excerpt(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     if "line" in request.GET:
         start = max(1, _int(request.GET["line"], 1) - WINDOW // 4)
     if jump.is_bound and jump.is_valid():
-        first = excerpt.lines.filter(at__gte=jump.cleaned_data["at"]).order_by("at", "number").first()
+        first = search.first_number_at_or_after(excerpt.lines.all(), jump.cleaned_data["at"])
         if first is None:
             messages.info(request, "No line is at or after that time.")
         else:
-            return redirect(f"{excerpt.get_absolute_url()}?line={first.number}#L{first.number}")
+            return redirect(f"{excerpt.get_absolute_url()}?line={first}#L{first}")
     window = list(_filtered(excerpt, filters).filter(number__gte=start).order_by("number")[: WINDOW + 1])
     more = len(window) > WINDOW
     window = window[:WINDOW]

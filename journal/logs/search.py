@@ -1,0 +1,73 @@
+"""How the log viewer finds lines fast in a large excerpt.
+
+Text: a case-insensitive substring of the message, exactly as ``message__icontains`` (a plain
+scan) finds it. On SQLite an FTS5 table with the trigram tokenizer (``journal_logline_text``,
+kept current by triggers on ``journal_logline``) names the lines holding every three-character
+piece of the needle; when they are few (rare text) the viewer reads just those lines, by id, and
+``icontains`` decides. Common text is scanned in line order, where a page of matches is near;
+needles of one or two characters have no trigram and are scanned too. On PostgreSQL a
+``pg_trgm`` GIN index on ``UPPER(message)`` serves ``icontains`` as it is. Both indexes are made
+by the log_search migration.
+
+Times: a time range becomes a range of line numbers through the ``(excerpt, at)`` index (the
+first line written at or after the start, the last at or before the end, in time order), and
+the other filters run over that range of lines.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from journal.models import LogExcerpt, LogLine
+
+TEXT_TABLE = "journal_logline_text"
+TRIGRAM = 3
+RARE = 5000  # at most this many lines holding the text, in the whole journal: read them by id
+
+
+def containing(excerpt: LogExcerpt, needle: str) -> QuerySet[LogLine]:
+    """The excerpt's lines whose message holds ``needle``, case aside (on SQLite ASCII case,
+    as its LIKE); all its lines when ``needle`` is empty."""
+    lines = excerpt.lines.all()
+    if not needle:
+        return lines
+    lines = lines.filter(message__icontains=needle)
+    if connection.vendor != "sqlite" or len(needle) < TRIGRAM:
+        return lines
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid FROM {TEXT_TABLE} WHERE {TEXT_TABLE} MATCH %s LIMIT %s",
+            ['"' + needle.replace('"', '""') + '"', RARE + 1],
+        )
+        found = [row[0] for row in cursor.fetchall()]
+    if len(found) > RARE:
+        return lines
+    # Without the excerpt in the query, the ids are the only way in: the (excerpt, number) index
+    # cannot tempt SQLite's planner into scanning the whole excerpt in line order.
+    mine = [pk for pk, of in LogLine.objects.filter(id__in=found).values_list("id", "excerpt_id") if of == excerpt.pk]
+    return LogLine.objects.filter(id__in=mine, message__icontains=needle)
+
+
+def first_number_at_or_after(lines: QuerySet[LogLine], at: datetime) -> int | None:
+    """The number of the first line, in time order, written at or after ``at``."""
+    return lines.filter(at__gte=at).order_by("at", "number").values_list("number", flat=True).first()
+
+
+def last_number_at_or_before(lines: QuerySet[LogLine], at: datetime) -> int | None:
+    """The number of the last line, in time order, written at or before ``at``."""
+    return lines.filter(at__lte=at).order_by("-at", "-number").values_list("number", flat=True).first()
+
+
+def within_times(excerpt: LogExcerpt, since: datetime | None, until: datetime | None) -> Q:
+    """Lines numbered from the first line written at or after ``since`` to the last written at
+    or before ``until`` (lines between them without a time, such as continuations, included);
+    no line when none is written in the time range."""
+    lines, numbers = excerpt.lines.all(), Q()
+    for bound, find, lookup in ((since, first_number_at_or_after, "gte"), (until, last_number_at_or_before, "lte")):
+        if bound:
+            number = find(lines, bound)
+            numbers &= Q(pk__in=[]) if number is None else Q(**{f"number__{lookup}": number})
+    return numbers
