@@ -9,9 +9,9 @@ needles of one or two characters have no trigram and are scanned too. On Postgre
 ``pg_trgm`` GIN index on ``UPPER(message)`` serves ``icontains`` as it is. Both indexes are made
 by the log_search migration.
 
-Times: a time range becomes a range of line numbers through the ``(excerpt, at)`` index (the
-first line written at or after the start, the last at or before the end, in time order), and
-the other filters run over that range of lines.
+Times: a time range becomes a range of line numbers through the ``(excerpt, at)`` index (from
+the first line written at or after the start, in time order, up to the first written after the
+end), and the other filters run over that range of lines.
 """
 
 from __future__ import annotations
@@ -56,18 +56,20 @@ def first_number_at_or_after(lines: QuerySet[LogLine], at: datetime) -> int | No
     return lines.filter(at__gte=at).order_by("at", "number").values_list("number", flat=True).first()
 
 
-def last_number_at_or_before(lines: QuerySet[LogLine], at: datetime) -> int | None:
-    """The number of the last line, in time order, written at or before ``at``."""
-    return lines.filter(at__lte=at).order_by("-at", "-number").values_list("number", flat=True).first()
+def first_number_after(lines: QuerySet[LogLine], at: datetime) -> int | None:
+    """The number of the first line, in time order, written after ``at``."""
+    return lines.filter(at__gt=at).order_by("at", "number").values_list("number", flat=True).first()
 
 
 def within_times(excerpt: LogExcerpt, since: datetime | None, until: datetime | None) -> Q:
-    """Lines numbered from the first line written at or after ``since`` to the last written at
-    or before ``until`` (lines between them without a time, such as continuations, included);
-    no line when none is written in the time range."""
-    lines, numbers = excerpt.lines.all(), Q()
-    for bound, find, lookup in ((since, first_number_at_or_after, "gte"), (until, last_number_at_or_before, "lte")):
-        if bound:
-            number = find(lines, bound)
-            numbers &= Q(pk__in=[]) if number is None else Q(**{f"number__{lookup}": number})
+    """Lines numbered from the first line written at or after ``since`` up to the first written
+    after ``until`` (lines without a time, such as continuations, go with the line before them);
+    no line when none is written at or after ``since``."""
+    numbers = Q()
+    if since:
+        first = first_number_at_or_after(excerpt.lines.all(), since)
+        numbers &= Q(pk__in=[]) if first is None else Q(number__gte=first)
+    if until:
+        beyond = first_number_after(excerpt.lines.all(), until)
+        numbers &= Q() if beyond is None else Q(number__lt=beyond)
     return numbers

@@ -1,0 +1,154 @@
+"""The log viewer's indexed filters (journal/logs/search.py) find what a plain scan finds."""
+
+import re
+from datetime import datetime
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journal import demo
+from journal.logs import search
+from journal.models import LogLine
+from tests.factories import EventFactory, IncidentFactory, LogExcerptFactory
+
+pytestmark = pytest.mark.django_db
+JST = ZoneInfo("Asia/Tokyo")
+SQLITE = connection.vendor == "sqlite"
+
+# Messages as logs write them (ASCII and Japanese, punctuation, LIKE's own wildcards and
+# escape, FTS5's quote) and letters whose case only Unicode folds (É/é, Σ/σ/ς).
+ALPHABET = "abcAB xyz0123.:;-_%\\\"'[]()=/あいう障害発生日時復旧ＡａÉéΣσς"
+texts = st.text(alphabet=ALPHABET, max_size=40)
+
+
+@st.composite
+def needles(draw, messages):
+    """A piece of one of the messages (its case changed or not), or any short text."""
+    if messages and draw(st.booleans()):
+        message = draw(st.sampled_from(messages))
+        start = draw(st.integers(0, len(message)))
+        piece = message[start : start + draw(st.integers(1, 6))]
+        if piece:
+            return piece.swapcase() if draw(st.booleans()) else piece
+    return draw(st.text(alphabet=ALPHABET, min_size=1, max_size=6))
+
+
+def numbers(lines) -> list[int]:
+    return sorted(lines.values_list("number", flat=True))
+
+
+def _lines(excerpt, messages: list[str]) -> None:
+    LogLine.objects.bulk_create(
+        LogLine(excerpt=excerpt, number=n, message=message) for n, message in enumerate(messages, 1)
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), messages=st.lists(texts, max_size=12), others=st.lists(texts, max_size=6))
+def test_the_index_finds_exactly_what_a_plain_scan_finds(data, messages, others):
+    excerpt, other = LogExcerptFactory(data=b""), LogExcerptFactory(data=b"")
+    _lines(excerpt, messages)
+    _lines(other, others)  # another excerpt's lines are never found
+    needle = data.draw(needles(messages + others), label="needle")
+    rare = data.draw(st.sampled_from([1, search.RARE]), label="rare")  # 1: most text is common
+    with mock.patch.object(search, "RARE", rare):
+        found = numbers(search.containing(excerpt, needle))
+    assert found == numbers(excerpt.lines.filter(message__icontains=needle))
+
+
+def test_found_text_skips_other_case_and_keeps_japanese():
+    excerpt = LogExcerptFactory(data=b"")
+    _lines(excerpt, ["sshd: Received SIGNAL 15", "障害発生日時 2012年07月20日", "kernel: ok", "50% done_"])
+    assert numbers(search.containing(excerpt, "signal 15")) == [1]
+    assert numbers(search.containing(excerpt, "発生日")) == [2]
+    assert numbers(search.containing(excerpt, "害")) == [2]
+    assert numbers(search.containing(excerpt, "% d")) == [4]
+    assert numbers(search.containing(excerpt, "_")) == [4]
+    assert numbers(search.containing(excerpt, "K")) == [3]
+    assert numbers(search.containing(excerpt, "")) == [1, 2, 3, 4]
+
+
+@pytest.mark.skipif(not SQLITE, reason="the FTS5 table is SQLite's")
+def test_rare_text_is_looked_up_in_the_trigram_index_and_read_by_id():
+    excerpt = LogExcerptFactory(data=demo.FREEBSD_SYSLOG.encode())
+    with CaptureQueriesContext(connection) as ctx:
+        assert numbers(search.containing(excerpt, "boot file")) == [6, 17]
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "journal_logline_text MATCH" in sql
+    assert re.search(r'"excerpt_id" = \d+', ctx.captured_queries[-1]["sql"]) is None  # ids only
+
+
+@pytest.mark.skipif(not SQLITE, reason="the FTS5 table is SQLite's")
+def test_the_trigram_index_follows_changes_and_deletions_of_lines():
+    excerpt = LogExcerptFactory(data=demo.FREEBSD_SYSLOG.encode())
+    LogLine.objects.filter(excerpt=excerpt, number=5).update(message="started again")
+    assert numbers(search.containing(excerpt, "started again")) == [5]
+    assert numbers(search.containing(excerpt, "restart")) == [16]
+    LogLine.objects.filter(excerpt=excerpt, number=16).delete()
+    assert numbers(search.containing(excerpt, "restart")) == []
+    with connection.cursor() as cursor:  # FTS5's own check that the index matches the lines
+        cursor.execute("INSERT INTO journal_logline_text(journal_logline_text) VALUES ('integrity-check')")
+
+
+@pytest.mark.skipif(SQLITE, reason="pg_trgm is PostgreSQL's")
+def test_postgresql_has_the_trigram_index_on_upper_message():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'logline_message_trigram'")
+        (definition,) = cursor.fetchone()
+    assert "gin (upper(message) gin_trgm_ops)" in definition
+
+
+@pytest.mark.skipif(not SQLITE, reason="SQLite's plan is read here; PostgreSQL's depends on its statistics")
+def test_detected_lines_are_read_through_the_partial_index():
+    excerpt = LogExcerptFactory(data=demo.FREEBSD_SYSLOG.encode())
+    query = excerpt.lines.exclude(rule="").filter(number__gte=1).order_by("number")
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "logline_detected" in plan
+
+
+@pytest.fixture
+def seed_log():
+    """The seed syslog in a Tokyo outage of July 2012 (its year-less times fall in 2012)."""
+    incident = IncidentFactory(service__time_zone="Asia/Tokyo")
+    EventFactory(incident=incident, type="noticed", at=datetime(2012, 7, 20, 8, 56, tzinfo=JST))
+    return LogExcerptFactory(incident=incident, data=demo.FREEBSD_SYSLOG.encode())
+
+
+def test_times_become_line_numbers_through_the_time_index(seed_log):
+    lines = seed_log.lines.all()
+    assert search.first_number_at_or_after(lines, datetime(2012, 7, 20, 8, 39, tzinfo=JST)) == 5
+    assert search.first_number_after(lines, datetime(2012, 7, 20, 9, 59, tzinfo=JST)) == 9
+    assert search.first_number_after(lines, datetime(2012, 7, 20, 9, 59, 18, tzinfo=JST)) == 13
+    assert search.first_number_at_or_after(lines, datetime(2012, 7, 20, 13, tzinfo=JST)) is None
+    with CaptureQueriesContext(connection) as ctx:
+        search.first_number_after(lines, datetime(2012, 7, 20, 9, 59, tzinfo=JST))
+    assert "LIMIT 1" in ctx.captured_queries[0]["sql"]
+
+
+def _rows(response) -> list[int]:
+    return [int(n) for n in re.findall(r'<tr id="L(\d+)"', response.content.decode())]
+
+
+def test_a_time_range_shows_its_lines_with_the_unparsed_ones_between(client_alice, seed_log):
+    client_alice.cookies["viewer_tz"] = "Asia/Tokyo"
+    url = seed_log.get_absolute_url()
+    assert _rows(client_alice.get(url + "?since=2012-07-20T08:39&until=2012-07-20T09:59")) == [5, 6, 7, 8]
+    assert _rows(client_alice.get(url + "?since=2012-07-20T12:00&q=boot+file")) == [17]
+    assert _rows(client_alice.get(url + "?since=2012-07-20T12:00&program=syslogd")) == [16, 17]
+    assert _rows(client_alice.get(url + "?until=2012-07-20T08:12")) == []
+    assert _rows(client_alice.get(url + "?since=2012-07-20T12:33&until=2012-07-20T23:00")) == [16, 17, 18, 19]
+    assert _rows(client_alice.get(url + "?since=2012-07-20T13:00")) == []
+
+
+def test_the_text_filter_ignores_case(client_alice, seed_log):
+    url = seed_log.get_absolute_url()
+    assert _rows(client_alice.get(url + "?q=RECEIVED+SIGNAL")) == [1, 9]
+    assert _rows(client_alice.get(url + "?q=copyright&detected=on")) == [7, 18]
