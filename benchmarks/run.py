@@ -12,6 +12,9 @@ Each import runs in a process of its own.
 Scorecard: a provider with 1,000 incidents over 10 years; the scorecard's query count and
 time to render beside the incident list page of the same provider in the same run.
 
+Log viewer: filters on a 1,000,000-line excerpt, through the text and time indexes
+(benchmarks/viewer_search.py).
+
 Notice reader: windows read right, unsure-but-offered, wrong and missing, targets and causes
 right, over the notice corpus (benchmarks/notice_accuracy.py).
 
@@ -44,6 +47,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 
 from benchmarks.detector_accuracy import detector_accuracy  # noqa: E402
 from benchmarks.notice_accuracy import notice_accuracy  # noqa: E402
+from benchmarks.viewer_search import viewer_search  # noqa: E402
 from journal.models import Incident, Provider, Service, TimelineEvent  # noqa: E402
 
 TYPES = ["down", "observation", "up", "action", "noticed"]
@@ -216,6 +220,7 @@ def scorecard() -> dict[str, float]:
 
 def main() -> None:
     results = {**incident_page(), **scorecard(), **log_import()}
+    results.update(viewer_search())
     results.update(notice_accuracy())
     results.update(detector_accuracy())
     for name, value in results.items():
