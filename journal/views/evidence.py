@@ -6,6 +6,7 @@ timeline re-rendered); without JavaScript it redirects back to the incident page
 with errors comes back with status 422, in place of the form that was sent.
 """
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
@@ -43,8 +44,12 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
         return _show_form(request, incident, form)
     form = evidence_form(request, incident, kind, instance, request.POST)
     if form.is_valid():
-        form.save()
-        return incident_changed(request, incident, KINDS[kind].anchor)
+        try:
+            form.save()
+        except ValidationError as exc:  # found only on saving (a log that cannot be read)
+            form.add_error(None, exc)
+        else:
+            return incident_changed(request, incident, KINDS[kind].anchor)
     return _show_form(request, incident, form, status=422)
 
 
