@@ -104,8 +104,8 @@ class Decompressed:
         else:
             stream = bz2.BZ2File(self.fh, mode="rb")
         total = 0
-        try:
-            for block in read_blocks(stream):
+        try:  # read1: what one step of decompression gives, so damage loses little before it
+            while block := stream.read1(BLOCK):
                 total += len(block)
                 if total > self.limit:
                     raise LogReadError(
