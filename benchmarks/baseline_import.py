@@ -38,8 +38,8 @@ def run(path: str, database: str) -> tuple[int, float]:
             m = LINE.match(line)
             if m:
                 mon, day, clock, host, program, pid, message = m.groups()
-                local = datetime.strptime(f"{YEAR} {mon} {day} {clock}", "%Y %b %d %H:%M:%S")
-                at = local.replace(tzinfo=ZONE).astimezone(UTC)
+                written = datetime.strptime(f"{YEAR} {mon} {day} {clock}", "%Y %b %d %H:%M:%S")  # noqa: DTZ007
+                at = written.replace(tzinfo=ZONE).astimezone(UTC)
                 rows.append(
                     (
                         1,
