@@ -57,28 +57,30 @@ MAX_PID = 2**31 - 1  # the database's integer column
 # so the reader keeps the line with no time and counts it.
 UNPLACEABLE = datetime.min.replace(tzinfo=UTC)
 
+# Every pattern is linear: possessive quantifiers where a run could be given back, bounded
+# counts elsewhere (tests/logs/test_formats.py times them on crafted 100 KB lines).
 # program[pid]: (optional). Also ``syslogd 1.4.1:`` and ``util.py[DEBUG]:`` (lnav's variants).
-_TAG_PATTERN = r"(?:([^\s:\[\]]+)(?: [\d.]{1,20}|\[(\w{1,32})\])?: )?"
+_TAG_PATTERN = r"(?:([^\s:\[\]]++)(?: [\d.]{1,20}|\[(\w{1,32})\])?: )?"
 _CLOCK = r"(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?"
 _BSD = re.compile(
-    rf"(?:<\d{{1,3}}>)?({_MON}) +(\d{{1,2}}) {_CLOCK}(?: (\d{{4}}))? (\S*) (?:\[CLOUDINIT\] )?" + _TAG_PATTERN
+    rf"(?:<\d{{1,3}}>)?({_MON}) ++(\d{{1,2}}) {_CLOCK}(?: (\d{{4}}))? (\S*+) (?:\[CLOUDINIT\] )?" + _TAG_PATTERN
 )
 _LOCALE_BSD = re.compile(
-    rf"(?:<\d{{1,3}}>)? ?(?:(\d{{1,2}})[月월]|([^\W\d_]{{3,4}})\.?) +(\d{{1,2}}) {_CLOCK}(?: (\d{{4}}))? (\S*) "
+    rf"(?:<\d{{1,3}}>)? ?(?:(\d{{1,2}})[月월]|([^\W\d_]{{3,4}})\.?) ++(\d{{1,2}}) {_CLOCK}(?: (\d{{4}}))? (\S*+) "
     + _TAG_PATTERN
 )
 _TAG = re.compile(_TAG_PATTERN)
 _HOSTLESS_TAG = re.compile(r"[^\s:\[\]]+(?:\[\w{1,32}\])?:$")
 _SHORT_FULL = re.compile(
-    rf"[^\W\d_]{{1,3}} (\d{{4}})-(\d\d)-(\d\d) {_CLOCK} ([A-Z]{{1,5}}|[+-]\d\d(?::?\d\d)?) (\S+) "
+    rf"[^\W\d_]{{1,3}} (\d{{4}})-(\d\d)-(\d\d) {_CLOCK} ([A-Z]{{1,5}}|[+-]\d\d(?::?\d\d)?) (\S++) "
 )
-_RFC5424 = re.compile(r"<\d{1,3}>1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+) ?")
-_ISO = re.compile(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(Z|[+-]\d\d:?\d\d)? (\S+) ")
-_NGINX = re.compile(r"(\d{4})/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d) \[(\w+)\] (\d{1,9})#\d{1,9}: (?:\*\d{1,20} )?")
-_DMESG = re.compile(r"\[\s*(\d{1,12}\.\d{1,9})\] ")
-_MONOTONIC_TAG = re.compile(r"(\S+) (kernel|[^\s:\[\]]+\[\d{1,9}\]): ")
+_RFC5424 = re.compile(r"<\d{1,3}>1 (\S++) (\S++) (\S++) (\S++) (\S++) (-|(?:\[(?:[^\]\\]++|\\.)*+\])++) ?")
+_ISO = re.compile(r"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?)(Z|[+-]\d\d:?\d\d)? (\S++) ")
+_NGINX = re.compile(r"(\d{4})/(\d\d)/(\d\d) (\d\d):(\d\d):(\d\d) \[(\w{1,8})\] (\d{1,9})#\d{1,9}: (?:\*\d{1,20} )?")
+_DMESG = re.compile(r"\[\s*+(\d{1,12}\.\d{1,9})\] ")
+_MONOTONIC_TAG = re.compile(r"(\S++) (kernel|[^\s:\[\]]++\[\d{1,9}\]): ")
 _BRACKET_DATE = (
-    rf"\[\S{{1,3}} +(?:({_MON})|(\d{{1,2}})[月월]) +(\d{{1,2}}) (\d\d):(\d\d):(\d\d)(?:\.(\d{{1,6}}))? (\d{{4}})\] "
+    rf"\[\S{{1,3}} ++(?:({_MON})|(\d{{1,2}})[月월]) ++(\d{{1,2}}) (\d\d):(\d\d):(\d\d)(?:\.(\d{{1,6}}))? (\d{{4}})\] "
 )
 _DMESG_T = re.compile(_BRACKET_DATE)
 _APACHE = re.compile(

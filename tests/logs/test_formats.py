@@ -1,4 +1,5 @@
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -340,3 +341,38 @@ def test_any_text_parses_or_not_without_error_and_keeps_the_line(text):
     if parsed is not None and parsed.format != "journal-json":
         assert parsed.prefix + parsed.message == text
         assert parsed.pid is None or 0 <= parsed.pid <= MAX_PID
+
+
+N = 100_000
+ADVERSARIAL = [
+    "Jul 20 08:12:37 " + "a" * N,
+    "Jul 20 08:12:37 host " + "a" * N,
+    "Jul 20 08:12:37 host " + "a" * N + "[1",
+    "Jul" + " " * N + "x",
+    " 3月" + " " * N + "x",
+    "Mär" + " " * N,
+    "Tue 2024-03-05 14:20:09 UTC " + "a" * N,
+    "[" + " " * N + "x",
+    "[ 1.0] " + "a" * N,
+    "[ 1.0] host " + "a" * N + "[1",
+    "[Tue Mar 05 14:20:09 2024] [" + "a" * N,
+    "[Tue Mar 05 14:20:09 2024] [core:error] [pid 1" + " " * N,
+    "<13>1 " + "a " * (N // 2),
+    "<13>1 - - - - - [" + "\\]" * (N // 2),
+    "2024-03-05T14:20:09 " + "a" * N,
+    "2024/03/05 14:20:09 [" + "a" * N,
+    "{" + "[" * N,
+    "1" * N,
+]
+
+
+@pytest.mark.parametrize("line", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_no_format_pattern_is_slow_on_adversarial_lines(line):
+    """Every format's pattern is linear: 100 KB crafted to make backtracking patterns blow up
+    is read (or refused) in under 50 ms (the best of three runs: the machine may be busy)."""
+    taken = []
+    for _ in range(3):
+        started = time.perf_counter()
+        parse_line(line)
+        taken.append(time.perf_counter() - started)
+    assert min(taken) < 0.05

@@ -324,6 +324,8 @@ def test_an_uploaded_gzip_is_shown_decompressed_and_downloaded_as_received(clien
     assert "gzip-compressed" in text_of(page)
     assert "This does not look like a text log: it holds NUL bytes" in text_of(page)
     assert "Received signal 15; terminating." in text_of(page)
+    incident_page = text_of(client_alice.get(incident.get_absolute_url()))
+    assert f"messages.1.gz · {len(packed)} bytes · utf-8 · 1 warning" in incident_page
     download = client_alice.get(f"/incidents/{incident.pk}/logs/{excerpt.pk}/raw/")
     assert b"".join(download.streaming_content) == packed
     assert download["X-Content-SHA256"] == hashlib.sha256(packed).hexdigest()
