@@ -60,7 +60,7 @@ UNPLACEABLE = datetime.min.replace(tzinfo=UTC)
 # Every pattern is linear: possessive quantifiers where a run could be given back, bounded
 # counts elsewhere (tests/logs/test_formats.py times them on crafted 100 KB lines).
 # program[pid]: (optional). Also ``syslogd 1.4.1:`` and ``util.py[DEBUG]:`` (lnav's variants).
-_TAG_PATTERN = r"(?:([^\s:\[\]]++)(?: [\d.]{1,20}|\[(\w{1,32})\])?: )?"
+_TAG_PATTERN = r"(?:([^\s:\[\]]++)(?:\[(?:(\d{1,9})|\w{1,32})\]| [\d.]{1,20})?: )?"
 _CLOCK = r"(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?"
 _BSD = re.compile(
     rf"(?:<\d{{1,3}}>)?({_MON}) ++(\d{{1,2}}) {_CLOCK}(?: (\d{{4}}))? (\S*+) (?:\[CLOUDINIT\] )?" + _TAG_PATTERN
@@ -70,7 +70,7 @@ _LOCALE_BSD = re.compile(
     + _TAG_PATTERN
 )
 _TAG = re.compile(_TAG_PATTERN)
-_HOSTLESS_TAG = re.compile(r"[^\s:\[\]]+(?:\[\w{1,32}\])?:$")
+_HOSTLESS_TAG = re.compile(r"[^\s:\[\]]++(?:\[\w{1,32}\])?:$")
 _SHORT_FULL = re.compile(
     rf"[^\W\d_]{{1,3}} (\d{{4}})-(\d\d)-(\d\d) {_CLOCK} ([A-Z]{{1,5}}|[+-]\d\d(?::?\d\d)?) (\S++) "
 )
@@ -129,7 +129,7 @@ def _tagged(fmt: str, text: str, head_end: int, host: str | None, **times) -> Pa
     tag = _TAG.match(text, head_end)
     program, pid = tag.groups()
     end = tag.end()
-    return Parsed(fmt, text[:end], text[end:], host or "", program or "", _pid(pid), **times)
+    return Parsed(fmt, text[:end], text[end:], host or "", program or "", int(pid) if pid else None, **times)
 
 
 def _bsd(text: str) -> Parsed | None:
@@ -137,28 +137,35 @@ def _bsd(text: str) -> Parsed | None:
     if not m:
         return None
     mon, day, hh, mm, ss, frac, year, host, program, pid = m.groups()
-    return _bsd_parts(text, m, (year, MONTHS[mon], day, hh, mm, ss, frac), 8, program, pid)
+    wall = (year, MONTHS[mon], day, hh, mm, ss, frac)
+    if host.endswith(":"):
+        return _bsd_parts(text, m, wall, 8)
+    end = m.end()
+    fmt = "journal-short-precise" if frac else "rfc3164"
+    return Parsed(fmt, text[:end], text[end:], host, program or "", int(pid) if pid else None, wall=wall)
 
 
 def _locale_bsd(text: str) -> Parsed | None:
     m = _LOCALE_BSD.match(text)
     if not m:
         return None
-    number, name, day, hh, mm, ss, frac, year, host, program, pid = m.groups()
+    number, name, day, hh, mm, ss, frac, year = m.groups()[:8]
     month = int(number) if number else LOCALE_MONTHS.get(name.lower())
     if not month or month > 12:
         return None
-    return _bsd_parts(text, m, (year, month, day, hh, mm, ss, frac), 9, program, pid)
+    return _bsd_parts(text, m, (year, month, day, hh, mm, ss, frac), 9)
 
 
-def _bsd_parts(text: str, m: re.Match, wall: tuple, host_group: int, program: str | None, pid: str | None) -> Parsed:
-    """The parts of a BSD line whose head ``m`` matched; the host is group ``host_group``."""
+def _bsd_parts(text: str, m: re.Match, wall: tuple, host_group: int) -> Parsed:
+    """The parts of a BSD line whose head ``m`` matched; the host is group ``host_group``,
+    the program and pid the two groups after it."""
     host, end = m.group(host_group), m.end()
+    program, pid = m.group(host_group + 1, host_group + 2)
     if _HOSTLESS_TAG.match(host):  # "Mar  5 14:20:09 sshd[12]: …": no host field at all
         tag = _TAG.match(text, m.start(host_group))
         (program, pid), end, host = tag.groups(), tag.end(), ""
     fmt = "journal-short-precise" if wall[6] else "rfc3164"
-    return Parsed(fmt, text[:end], text[end:], host, program or "", _pid(pid), wall=wall)
+    return Parsed(fmt, text[:end], text[end:], host, program or "", int(pid) if pid else None, wall=wall)
 
 
 def _short_full(text: str) -> Parsed | None:
@@ -216,7 +223,7 @@ def _nginx(text: str) -> Parsed | None:
     year, month, day, hh, mm, ss, _level, pid = m.groups()
     wall = (int(year), int(month), int(day), int(hh), int(mm), int(ss), 0)
     end = m.end()
-    return Parsed("nginx-error", text[:end], text[end:], program="nginx", pid=_pid(pid), wall=wall)
+    return Parsed("nginx-error", text[:end], text[end:], program="nginx", pid=int(pid), wall=wall)
 
 
 def _rfc5424(text: str) -> Parsed | None:
@@ -250,7 +257,8 @@ def _bracketed(text: str) -> Parsed | None:
     if m := _APACHE.match(text):  # before dmesg -T: the same date, then [module:level]
         wall = _bracket_wall(m)
         module, _level, pid = m.group(9, 10, 11)
-        return Parsed("apache-error", text[: m.end()], text[m.end() :], program=module or "", pid=_pid(pid), wall=wall)
+        pid = int(pid) if pid else None
+        return Parsed("apache-error", text[: m.end()], text[m.end() :], program=module or "", pid=pid, wall=wall)
     if m := _DMESG_T.match(text):
         return Parsed("dmesg-T", text[: m.end()], text[m.end() :], program="kernel", wall=_bracket_wall(m))
     return None

@@ -391,3 +391,15 @@ def test_an_import_killed_half_way_leaves_no_excerpt_and_a_retry_works(tmp_path)
         (60_000, 1)
     ]
     assert database.execute("SELECT count(*) FROM journal_logline").fetchone() == (60_000,)
+
+
+def test_reading_again_past_a_lowered_limit_says_so_and_keeps_the_lines(client_alice, settings):
+    excerpt = LogExcerpt(incident=IncidentFactory(), name="messages.1.gz")
+    excerpt.store(gzip.compress(LOG))
+    read_excerpt(excerpt, year=2012)
+    settings.LOG_UPLOAD_MAX_BYTES = 1024
+    url = f"/incidents/{excerpt.incident_id}/logs/{excerpt.pk}/read/"
+    response = client_alice.post(url, {"time_zone": "UTC", "year": 2011}, follow=True)
+    assert "messages.1.gz: gzip: decompressed it holds more than 1,024 bytes" in text_of(response)
+    excerpt.refresh_from_db()
+    assert (excerpt.year, excerpt.line_count, excerpt.lines.count()) == (2012, 2000, 2000)
