@@ -59,8 +59,9 @@ UNPLACEABLE = datetime.min.replace(tzinfo=UTC)
 
 # Every pattern is linear: possessive quantifiers where a run could be given back, bounded
 # counts elsewhere (tests/logs/test_formats.py times them on crafted 100 KB lines).
-# program[pid]: (optional). Also ``syslogd 1.4.1:`` and ``util.py[DEBUG]:`` (lnav's variants).
-_TAG_PATTERN = r"(?:([^\s:\[\]]++)(?:\[(?:(\d{1,9})|\w{1,32})\]| [\d.]{1,20})?: )?"
+# program[pid]: (optional). Also ``syslogd 1.4.1:``, ``util.py[DEBUG]:`` and macOS's
+# ``launchd[1] (com.apple.x[42]):`` (lnav's variants).
+_TAG_PATTERN = r"(?:([^\s:\[\]]++)(?:\[(?:(\d{1,9})|\w{1,32})\](?: \([^()\s]{1,120}\))?| [\d.]{1,20})?: )?"
 _CLOCK = r"(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?"
 _BSD = re.compile(
     rf"(?:<\d{{1,3}}>)?({_MON}) ++(\d{{1,2}}) {_CLOCK}(?: (\d{{4}}))? (\S*+) (?:\[CLOUDINIT\] )?" + _TAG_PATTERN

@@ -220,6 +220,8 @@ def test_lines_that_fit_no_format_are_not_parsed(line):
          "util.py", None, "Restoring selinux", (None, 6, 20, 17, 26, 13, 0)),
         ("Jul 20 08:39:19 oldbox syslogd 1.4.1: restart.", "rfc3164", "oldbox", "syslogd", None, "restart.",
          (None, 7, 20, 8, 39, 19, 0)),
+        ("Jun 27 01:48:02 air com.apple.xpc.launchd[1] (com.apple.mdworker.shared[4711]): Service exited", "rfc3164",
+         "air", "com.apple.xpc.launchd", 1, "Service exited", (None, 6, 27, 1, 48, 2, 0)),
         ("[Tue Mar 05 14:33:51.020777 2024] [php:error] [pid 702:tid 1398] [client 198.51.100.9:40522] PHP Fatal",
          "apache-error", "", "php", 702, "PHP Fatal", (2024, 3, 5, 14, 33, 51, 20777)),
         ("[Thu Jul 19 17:01:44 2012] [notice] caught SIGTERM, shutting down", "apache-error", "", "", None,

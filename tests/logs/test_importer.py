@@ -16,6 +16,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -403,3 +404,44 @@ def test_reading_again_past_a_lowered_limit_says_so_and_keeps_the_lines(client_a
     assert "messages.1.gz: gzip: decompressed it holds more than 1,024 bytes" in text_of(response)
     excerpt.refresh_from_db()
     assert (excerpt.year, excerpt.line_count, excerpt.lines.count()) == (2012, 2000, 2000)
+
+
+ZONES = ["UTC", "Asia/Tokyo", "America/New_York", "Pacific/Kiritimati", "Etc/GMT+12", "Europe/Berlin"]
+OFFSETS = st.sampled_from(["Z", "+14:00", "-12:00", "+09:00", "-0500", ""])
+
+
+def shapes(moment: datetime, offset: str) -> list[str]:
+    """The same moment written the ways logs write it."""
+    stamp = f"{moment.year:04d}-{moment:%m-%dT%H:%M:%S}"  # %Y does not pad years before 1000
+    micros = int((moment.replace(tzinfo=UTC) - EPOCH).total_seconds()) * 10**6
+    return [
+        f"{stamp}{offset} host app[1]: iso",
+        f"<13>1 {stamp}{offset or 'Z'} host app 42 - - rfc5424",
+        f"{moment:%b} {moment.day:2d} {moment:%H:%M:%S} {moment.year:04d} host app: bsd with a year",
+        f"[Mon {moment:%b} {moment.day:2d} {moment:%H:%M:%S} {moment.year:04d}] dmesg -T",
+        f"[Mon {moment:%b} {moment.day:02d} {moment:%H:%M:%S}.000001 {moment.year:04d}] [core:error] apache",
+        f"{moment.year:04d}/{moment:%m/%d %H:%M:%S} [error] 7#7: nginx",
+        f"Mon {moment.year:04d}-{moment:%m-%d %H:%M:%S} EST host app: short-full",
+        f"{moment.month}月 {moment.day:02d} {moment:%H:%M:%S} host app: ja",
+        f'{{"__REALTIME_TIMESTAMP":"{micros}","MESSAGE":"j"}}',
+    ]
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    moments=st.lists(st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)), max_size=4),
+    offset=OFFSETS,
+    zone=st.sampled_from(ZONES),
+    year=st.integers(1970, 2200),
+)
+def test_any_dates_in_any_zone_import_with_times_in_range_or_none(db, moments, offset, zone, year):
+    data = "\n".join(line for moment in moments for line in shapes(moment, offset)).encode()
+    excerpt = excerpt_of(data, IncidentFactory(service__time_zone=zone), zone_name=zone, year=year)
+    assert excerpt.line_count == excerpt.parsed_count == 9 * len(moments)
+    latest = timezone.now() + timedelta(days=1)
+    times = [at for at in excerpt.lines.values_list("at", flat=True) if at is not None]
+    assert all(EPOCH <= at <= latest for at in times)
+    assert excerpt.first_at is None or excerpt.first_at == min(times)
