@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from journal.logs.importer import read_excerpt
+from journal.logs.lines import LogReadError
 from journal.models import (
     Incident,
     LogExcerpt,
@@ -340,14 +342,22 @@ class LogExcerptForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
+        """Store and read in one transaction: a log that cannot be read (a compressed file
+        that is damaged or too large once decompressed) raises ValidationError and leaves
+        no excerpt behind."""
         excerpt = super().save(commit=False)
         if excerpt.pk:
             excerpt.save()
             return excerpt
         upload = self.cleaned_data.get("file")
-        if upload:
-            excerpt.store_stream(upload.chunks())
-        else:
-            excerpt.store(self.cleaned_data["text"].encode("utf-8"))
-        read_excerpt(excerpt)
+        try:
+            with transaction.atomic():
+                if upload:
+                    excerpt.store_stream(upload.chunks())
+                else:
+                    excerpt.store(self.cleaned_data["text"].encode("utf-8"))
+                read_excerpt(excerpt)
+        except LogReadError as exc:
+            excerpt.pk = None
+            raise ValidationError(f"{excerpt.name}: {exc}", code="unreadable") from None
         return excerpt

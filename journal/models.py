@@ -612,7 +612,9 @@ class LogExcerpt(Versioned, Removable):
     sha256 = models.CharField(max_length=64, editable=False)
     uploaded_at = models.DateTimeField(default=timezone.now)
     # How the lines were read (set by journal.logs.importer; a new choice re-reads them).
-    encoding = models.CharField(max_length=40, blank=True)
+    encoding = models.CharField(max_length=40, blank=True, help_text='"mixed (utf-8, cp932)" when lines differ.')
+    compression = models.CharField(max_length=10, blank=True, help_text="gzip or bzip2: decompressed to read.")
+    warnings = models.JSONField(default=list, blank=True, help_text="What reading the lines found suspect.")
     time_zone = models.CharField(max_length=64, blank=True, help_text="Zone of times written without one.")
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year of times written without one.")
     line_count = models.PositiveIntegerField(default=0)

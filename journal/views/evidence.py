@@ -62,6 +62,9 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
         save_versioned(form, _save)
     except VersionConflict as exc:
         return _show_form(request, incident, form, status=409, conflict=conflict(form, exc.current))
+    except ValidationError as exc:  # found only on saving (a log that cannot be read)
+        form.add_error(None, exc)
+        return _show_form(request, incident, form, status=422)
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 

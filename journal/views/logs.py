@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from journal.forms import LocalDateTimeField, ZoneInput, read_in_zone
 from journal.logs.importer import read_excerpt
+from journal.logs.lines import LogReadError
 from journal.models import Incident, LogExcerpt, LogLine, LogSuggestion
 from journal.timezones import validate_time_zone
 from journal.views.access import incident_for_page
@@ -124,7 +125,11 @@ def log_reread(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         for error in form.errors.values():
             messages.error(request, " ".join(error))
         return redirect(excerpt.get_absolute_url())
-    reading = read_excerpt(excerpt, form.cleaned_data["time_zone"], form.cleaned_data["year"])
+    try:
+        reading = read_excerpt(excerpt, form.cleaned_data["time_zone"], form.cleaned_data["year"])
+    except LogReadError as exc:  # a compressed file larger than the limit is now, once decompressed
+        messages.error(request, f"{excerpt.name}: {exc}")
+        return redirect(excerpt.get_absolute_url())
     messages.success(
         request,
         f"Read {reading.lines} lines again as {excerpt.time_zone}, {excerpt.year}: "
