@@ -180,6 +180,8 @@ def parse(text: str) -> Any:
         raise DocumentError(f"document: not JSON ({exc})") from None
     except RecursionError:
         raise DocumentError("document: nested too deeply") from None
+    except DocumentError:
+        raise
     except ValueError as exc:  # int() refuses numbers of more than sys.get_int_max_str_digits() digits
         raise DocumentError(f"document: a number is too long ({exc})") from None
 

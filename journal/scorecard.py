@@ -191,7 +191,7 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
     contacts = [c for c in provider.support_contacts.all() if _in_year(c.opened_at, year, contact_zone)]
     channels = list(provider.support_channels.all())
     hours_known = [
-        any(ch.is_open_at(downtime.as_utc(c.opened_at)) for ch in channels if ch.channel == c.channel)
+        any(ch.is_open_at(c.opened_at) for ch in channels if ch.channel == c.channel)
         for c in contacts
         if any(ch.channel == c.channel for ch in channels)
     ]
