@@ -36,20 +36,58 @@ def _forms(seed) -> dict:
     at = "2012-07-20T14:00:00"
     incident = {"service": service.pk, "title": "Mail down", "kind": "outage", "status": "open", "zone": "service"}
     return {
-        "event": (f"/incidents/{vps.pk}/events/new/", {"events-at": at, "events-zone": "UTC", "events-type": "observation", "events-source": "person", "events-text": "ok"}),
-        "event_edit": (f"/incidents/{vps.pk}/events/{event.pk}/edit/", {"events-at": "2012-07-19T23:12:00", "events-zone": "UTC", "events-type": "down", "events-source": "log", "events-text": "ok"}),
-        "notice": (f"/incidents/{vps.pk}/notices/new/", {"notices-retrieved_at": at, "notices-raw_text": "Resolved.", "notices-zone": "UTC"}),
-        "contact": (f"/incidents/{vps.pk}/contacts/new/", {"contacts-channel": "phone", "contacts-initiated_by": "user", "contacts-opened_at": at, "contacts-zone": "UTC"}),
-        "log": (f"/incidents/{vps.pk}/logs/new/", {"logs-name": "messages", "logs-text": "Jul 20 08:12:00 host sshd[1]: hi\n"}),
+        "event": (
+            f"/incidents/{vps.pk}/events/new/",
+            {
+                "events-at": at,
+                "events-zone": "UTC",
+                "events-type": "observation",
+                "events-source": "person",
+                "events-text": "ok",
+            },
+        ),
+        "event_edit": (
+            f"/incidents/{vps.pk}/events/{event.pk}/edit/",
+            {
+                "events-at": "2012-07-19T23:12:00",
+                "events-zone": "UTC",
+                "events-type": "down",
+                "events-source": "log",
+                "events-text": "ok",
+            },
+        ),
+        "notice": (
+            f"/incidents/{vps.pk}/notices/new/",
+            {"notices-retrieved_at": at, "notices-raw_text": "Resolved.", "notices-zone": "UTC"},
+        ),
+        "contact": (
+            f"/incidents/{vps.pk}/contacts/new/",
+            {
+                "contacts-channel": "phone",
+                "contacts-initiated_by": "user",
+                "contacts-opened_at": at,
+                "contacts-zone": "UTC",
+            },
+        ),
+        "log": (
+            f"/incidents/{vps.pk}/logs/new/",
+            {"logs-name": "messages", "logs-text": "Jul 20 08:12:00 host sshd[1]: hi\n"},
+        ),
         "incident": ("/incidents/new/", incident),
         "incident_edit": (f"/incidents/{vps.pk}/edit/", {**incident, "status": "resolved"}),
         "provider": ("/providers/new/", {"name": "Sakura"}),
         "provider_edit": (f"/providers/{provider.pk}/edit/", {"name": provider.name}),
         "service": ("/services/new/", {"provider": provider.pk, "name": "Mail", "time_zone": "UTC"}),
-        "service_edit": (f"/services/{service.pk}/edit/", {"provider": provider.pk, "name": service.name, "time_zone": "Asia/Tokyo"}),
-        "channel": (f"/providers/{provider.pk}/channels/new/", {"channel": "form", "days": ["mon"], "time_zone": "UTC"}),
+        "service_edit": (
+            f"/services/{service.pk}/edit/",
+            {"provider": provider.pk, "name": service.name, "time_zone": "Asia/Tokyo"},
+        ),
+        "channel": (
+            f"/providers/{provider.pk}/channels/new/",
+            {"channel": "form", "days": ["mon"], "time_zone": "UTC"},
+        ),
         "time_zone": ("/time-zone/", {"time_zone": "Asia/Tokyo", "next": "/"}),
-    }  # fmt: skip
+    }
 
 
 CASES = [
