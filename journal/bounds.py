@@ -5,7 +5,8 @@
 - A time announced or claimed ahead (a notice's claimed window, a rental's end) may lie up to
   ``AHEAD`` in the future.
 - A year lies between 1970 and next year; other whole numbers within ``INTEGERS``.
-- Text holds no NUL character; a single-line field holds no line break.
+- Text holds no NUL character and no lone surrogate (JSON can spell one, no database stores
+  it); a single-line field holds no line break.
 
 Forms and the JSON import both ask :func:`problems` about the instance they are about to save,
 so a value refused by one door is refused by every door.
@@ -96,9 +97,19 @@ def integer_problem(value: int, low: int, high: int) -> str | None:
     return None
 
 
+def unicode_problem(value: str) -> str | None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains a lone surrogate (not Unicode text)"
+    return None
+
+
 def text_problem(value: str, single_line: bool) -> str | None:
     if "\x00" in value:
         return "contains a NUL character"
+    if problem := unicode_problem(value):
+        return problem
     if single_line and not LINE_BREAKS.isdisjoint(value):
         return "contains a line break (this field is one line)"
     return None

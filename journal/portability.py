@@ -492,7 +492,10 @@ def _log_bytes(node: Node) -> bytes:
             return base64.b64decode(node.text("raw_base64"), validate=True)
         except (binascii.Error, ValueError):
             raise node.fail("raw_base64", "not base64") from None
-    return node.text("raw_text", required=True).encode("utf-8")
+    text = node.text("raw_text", required=True)
+    if problem := bounds.unicode_problem(text):  # NUL may stand in a log: it is kept as bytes
+        raise node.fail("raw_text", problem)
+    return text.encode("utf-8")
 
 
 def _check_hash(node: Node, actual: str) -> None:
