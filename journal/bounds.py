@@ -14,6 +14,7 @@ so a value refused by one door is refused by every door.
 
 from __future__ import annotations
 
+import argparse
 from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -89,6 +90,17 @@ def validate_year(value: int) -> None:
     """Form validator for a year typed or given in a query string."""
     if problem := year_problem(value):
         raise refusal(problem)
+
+
+def year_argument(text: str) -> int:
+    """The ``type`` of a command's --year option."""
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a year") from None
+    if problem := year_problem(year):
+        raise argparse.ArgumentTypeError(problem)
+    return year
 
 
 def integer_problem(value: int, low: int, high: int) -> str | None:
