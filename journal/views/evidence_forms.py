@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from journal import bounds
 from journal.forms import EventForm, LogExcerptForm, NoticeForm, SupportContactForm
 from journal.models import Incident, LogExcerpt, ProviderNotice, SupportContact, TimelineEvent
 from journal.notices import parse_notice
@@ -90,6 +91,8 @@ def read_notice(data: QueryDict, incident: Incident) -> tuple[QueryDict, str]:
     claim = parse_notice(data.get("notices-raw_text", ""), zone, incident.year)
     found = []
     for field, moment in (("claimed_start", claim.start), ("claimed_end", claim.end)):
+        if moment and bounds.announced_problem(moment):  # e.g. year 9999: not filled in, not shown
+            continue
         if moment:
             data[f"notices-{field}"] = f"{timezone.localtime(moment, get_zone(zone)):%Y-%m-%dT%H:%M:%S}"
             found.append(field.removeprefix("claimed_"))
