@@ -13,11 +13,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
@@ -32,6 +35,8 @@ from journal.models import (
     SupportChannel,
     SupportContact,
     TimelineEvent,
+    log_upload_path,
+    sha256_hex,
 )
 from journal.timezones import get_zone
 
@@ -309,19 +314,71 @@ def import_document(document: Any) -> dict[str, int]:
     if document.get("version") != VERSION:
         raise DocumentError(f"version: {document.get('version')!r} is not supported (expected {VERSION})")
     counts = dict.fromkeys(["providers", "services", "incidents", "incidents_skipped"], 0)
-    stored: list[str] = []  # log files written, removed again if the import fails
+    recover_killed_imports()
+    written = FilesWritten()
     try:
         with transaction.atomic():
-            _import(root, counts, stored)
+            _import(root, counts, written)
     except BaseException:
-        for name in stored:
-            if not LogExcerpt.objects.filter(raw=name).exists():
-                LogExcerpt.raw.field.storage.delete(name)
+        written.remove_unreferenced()
         raise
+    finally:
+        written.close()
     return counts
 
 
-def _import(root: Node, counts: dict[str, int], stored: list[str]) -> None:
+class FilesWritten:
+    """The log files an import is about to write, listed on disk before each is written: if the
+    import fails they are removed; if it is killed, the next import removes them
+    (:func:`recover_killed_imports`)."""
+
+    def __init__(self):
+        folder = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"import-{os.getpid()}-{uuid.uuid4().hex}.pending"
+        self.names: list[str] = []
+
+    def add(self, name: str) -> None:
+        self.names.append(name)
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def remove_unreferenced(self) -> None:
+        _remove_unreferenced(self.names)
+
+    def close(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _remove_unreferenced(names: list[str]) -> None:
+    for name in names:
+        if not LogExcerpt.objects.filter(raw=name).exists():
+            LogExcerpt.raw.field.storage.delete(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def recover_killed_imports() -> None:
+    """Remove the files of imports that were killed half-way (their process is gone and their
+    list is still there) that no row references: a killed import leaves nothing behind."""
+    for pending in (Path(settings.MEDIA_ROOT) / "logs" / "incoming").glob("import-*.pending"):
+        pid = pending.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            _remove_unreferenced(pending.read_text(encoding="utf-8").split())
+            pending.unlink(missing_ok=True)
+
+
+def _import(root: Node, counts: dict[str, int], written: FilesWritten) -> None:
     providers = {p.name: p for p in Provider.objects.all()}
     for node in root.items("providers"):
         name = node.text("name", required=True)
@@ -369,7 +426,7 @@ def _import(root: Node, counts: dict[str, int], stored: list[str]) -> None:
             counts["services"] += 1
     seen_uids: dict[uuid.UUID, str] = {}
     for node in root.items("incidents"):
-        if _import_incident(node, providers, services, seen_uids, stored):
+        if _import_incident(node, providers, services, seen_uids, written):
             counts["incidents"] += 1
         else:
             counts["incidents_skipped"] += 1
@@ -384,7 +441,7 @@ def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
     return providers[name]
 
 
-def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID, str], stored: list[str]) -> bool:
+def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID, str], written: FilesWritten) -> bool:
     uid = None
     if node.text("uid"):
         try:
@@ -456,8 +513,9 @@ def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID,
             raise log.fail("year", problem)
         data = _log_bytes(log)
         _check(log, excerpt)
+        excerpt.sha256 = sha256_hex(data)
+        written.add(log_upload_path(excerpt, excerpt.name))
         excerpt.store(data)
-        stored.append(excerpt.raw.name)
         _check_hash(log, excerpt.sha256)
         try:
             read_excerpt(excerpt, zone, year)

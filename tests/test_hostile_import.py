@@ -7,6 +7,9 @@ UTC broke the import, or the export after it, only there.
 
 import copy
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from django.core.management import call_command
@@ -216,3 +219,22 @@ def test_a_hostile_file_is_refused_with_one_line(tmp_path, text, message):
 
 def test_a_file_that_is_not_utf8_is_refused(tmp_path):
     assert "not UTF-8" in _refused(tmp_path, b'{"format": "\xff"}')
+
+
+def test_the_files_of_an_import_killed_half_way_are_removed_by_the_next(tmp_path, settings):
+    """A killed import (SIGKILL, power cut) commits no row; the log file it had written is
+    listed in its pending file, and the next import removes it."""
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = settings.MEDIA_ROOT / "logs" / "ab" / ("ab" + "0" * 62)
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"half an import\n")
+    incoming = settings.MEDIA_ROOT / "logs" / "incoming"
+    incoming.mkdir(parents=True)
+    (incoming / f"import-{dead.stdout.strip()}-0123.pending").write_text(f"logs/ab/{orphan.name}\n")
+    (incoming / f"import-{os.getpid() + 10**7}-4567.pending").write_text("")  # past any pid: gone too
+    path = tmp_path / "journal.json"
+    path.write_text(_document(), encoding="utf-8")
+    call_command("import_journal", str(path))
+    assert not orphan.exists()
+    assert [p.name for p in incoming.iterdir() if p.suffix == ".pending"] == []
+    assert len(snapshot()["files"]) == 2  # the two logs the document holds
