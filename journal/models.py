@@ -322,7 +322,7 @@ class Incident(Versioned):
     @property
     def year(self) -> int:
         """The year it started, in its service's zone: the year of dates written without one."""
-        return timezone.localtime(self.started_at, get_zone(self.service.time_zone)).year
+        return timezone.localtime(downtime.as_utc(self.started_at), get_zone(self.service.time_zone)).year
 
     def until(self, now: datetime | None = None) -> datetime | None:
         """Where a stretch still down at the last event ends: now while open, else the end."""

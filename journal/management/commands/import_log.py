@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from journal import bounds
 from journal.logs.importer import read_excerpt
 from journal.logs.lines import LogReadError, read_blocks
 from journal.models import Incident, LogExcerpt
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--incident", type=int, required=True, help="The incident's id.")
         parser.add_argument("--tz", help="Zone of times written without one (default: the service's).")
-        parser.add_argument("--year", type=int, help="Year of times written without one (default: the incident's).")
+        parser.add_argument(
+            "--year", type=bounds.year_argument, help="Year of times written without one (default: the incident's)."
+        )
         parser.add_argument("--accept", action="store_true", help="Put the suggested events on the timeline.")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
