@@ -654,8 +654,9 @@ class LogExcerpt(Versioned, Removable):
         """Keep the bytes verbatim with their size and SHA-256, then save. The chunks are
         written to disk as they come (never held whole); identical bytes are stored once.
 
-        The incoming copy is kept until the transaction commits: if the last excerpt sharing
-        these bytes was deleted meanwhile (its file removed on its commit), it takes its place."""
+        When these bytes are stored already, the incoming copy is kept until the transaction
+        commits: if the last excerpt sharing them was deleted meanwhile (its file removed on its
+        commit), it takes its place."""
         digest, size = hashlib.sha256(), 0
         incoming = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
@@ -669,11 +670,13 @@ class LogExcerpt(Versioned, Removable):
         final = Path(self.raw.storage.path(name))
         final.parent.mkdir(parents=True, exist_ok=True)
         with log_files_locked():
-            if not final.exists():
-                os.link(out.name, final)
+            shared = final.exists()
+            if not shared:
+                os.replace(out.name, final)
         self.raw.name = name
         self.save()
-        transaction.on_commit(partial(_settle_upload, Path(out.name), final))
+        if shared:
+            transaction.on_commit(partial(_settle_upload, Path(out.name), final))
 
     def read_bytes(self) -> bytes:
         with self.raw.open("rb") as fh:

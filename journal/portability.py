@@ -371,7 +371,7 @@ class FilesWritten:
 
 def _remove_unreferenced(names: list[str]) -> None:
     for name in names:
-        if not LogExcerpt.objects.filter(raw=name).exists():
+        if not LogExcerpt.all_objects.filter(raw=name).exists():  # removed excerpts keep their bytes
             LogExcerpt.raw.field.storage.delete(name)
 
 

@@ -54,6 +54,7 @@ def _forms(seed) -> dict:
                 "events-type": "down",
                 "events-source": "log",
                 "events-text": "ok",
+                "events-version": event.version,
             },
         ),
         "notice": (
@@ -74,7 +75,10 @@ def _forms(seed) -> dict:
             {"logs-name": "messages", "logs-text": "Jul 20 08:12:00 host sshd[1]: hi\n"},
         ),
         "incident": ("/incidents/new/", incident),
-        "incident_edit": (f"/incidents/{vps.pk}/edit/", {**incident, "status": "resolved"}),
+        "incident_edit": (
+            f"/incidents/{vps.pk}/edit/",
+            {**incident, "status": "resolved", "version": vps.version},
+        ),
         "provider": ("/providers/new/", {"name": "Sakura"}),
         "provider_edit": (f"/providers/{provider.pk}/edit/", {"name": provider.name}),
         "service": ("/services/new/", {"provider": provider.pk, "name": "Mail", "time_zone": "UTC"}),
