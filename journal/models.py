@@ -580,3 +580,6 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
     """The file goes with the last excerpt that uses it (identical bytes share one file)."""
     if instance.raw and not LogExcerpt.objects.filter(raw=instance.raw.name).exists():
         instance.raw.delete(save=False)
+
+
+from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from journal.models import Incident
+from journal.models import Incident, LogExcerpt
 from journal.views.access import incident_for_page
 from journal.views.evidence_forms import KINDS, evidence_form, evidence_kind, read_notice
 from journal.views.incident_page import incident_changed
@@ -66,7 +66,11 @@ def evidence_delete(request: HttpRequest, pk: int, kind: str, item: int) -> Http
 
 def log_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
     """The log exactly as it was received."""
-    excerpt = _get_item(incident_for_page(request, pk), "logs", item)
+    return log_file_response(_get_item(incident_for_page(request, pk), "logs", item))
+
+
+def log_file_response(excerpt: LogExcerpt) -> FileResponse:
+    """An excerpt's bytes as received, as a download with their SHA-256 in a header."""
     response = FileResponse(
         excerpt.raw.open("rb"),
         as_attachment=True,

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +31,10 @@ def set_time_zone(request: HttpRequest) -> HttpResponse:
                 next_url = "/"
             response = redirect(next_url)
             response.set_cookie(
-                VIEWER_TZ_COOKIE, form.cleaned_data["time_zone"], max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+                VIEWER_TZ_COOKIE, form.cleaned_data["time_zone"], max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
+                secure=settings.SECURE_COOKIES,
             )
             messages.success(request, f"Times are now shown in {form.cleaned_data['time_zone']}.")
             return response
