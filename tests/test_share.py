@@ -56,6 +56,7 @@ def test_a_lifetime_out_of_range_is_a_422(client_alice, seed, days):
 def test_the_shared_page_shows_the_incident_and_its_evidence(client, seed, shared):
     response = client.get(shared)
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
     page = response.content.decode()
     assert seed["vps"].title in page
     assert "3h 01m" in page and "4h 21m" in page and "6h 53m" in page  # the totals

@@ -31,7 +31,9 @@ def set_time_zone(request: HttpRequest) -> HttpResponse:
                 next_url = "/"
             response = redirect(next_url)
             response.set_cookie(
-                VIEWER_TZ_COOKIE, form.cleaned_data["time_zone"], max_age=365 * 24 * 3600,
+                VIEWER_TZ_COOKIE,
+                form.cleaned_data["time_zone"],
+                max_age=365 * 24 * 3600,
                 samesite="Lax",
                 httponly=True,
                 secure=settings.SECURE_COOKIES,
