@@ -6,9 +6,9 @@ from journal.views import accounts, dashboard, evidence, incidents, logs, prefer
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts.SignIn.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/", accounts.PasswordChange.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("users/", accounts.user_list, name="user_list"),
     path("users/<int:pk>/role/", accounts.user_role, name="user_role"),

@@ -150,3 +150,9 @@ def test_log_backed_events_link_their_lines_through_the_share_url(client_alice, 
     line = suggestion.line
     assert f'href="{url}logs/{line.excerpt_id}/?line={line.number}#L{line.number}"' in page
     assert line.text in page
+
+
+def test_the_shared_pages_only_answer_reads(client, seed, shared):
+    excerpt = seed["vps"].log_excerpts.get()
+    for path in (shared, f"{shared}logs/{excerpt.pk}/", f"{shared}logs/{excerpt.pk}/raw/"):
+        assert client.post(path).status_code == 405

@@ -57,7 +57,7 @@ def test_a_deactivated_user_can_no_longer_sign_in(admin_client, client):
     assert User.objects.get(pk=eve.pk).is_active is False
     admin_client.logout()
     response = client.post("/login/", {"username": "eve", "password": "correct horse battery"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Please enter a correct username and password" in response.content.decode()
 
 
@@ -113,7 +113,7 @@ def test_a_wrong_old_password_changes_nothing(client_alice, alice):
         "/password/",
         {"old_password": "wrong", "new_password1": "another passphrase", "new_password2": "another passphrase"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "Your old password was entered incorrectly" in response.content.decode()
     alice.refresh_from_db()
     assert alice.check_password("correct horse battery")

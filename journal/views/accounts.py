@@ -1,4 +1,5 @@
-"""The users page, for admins: list, create with a role, change a role, deactivate or
+"""Signing in and changing one's password (Django's views; a refused form answers 422), and
+the users page, for admins: list, create with a role, change a role, deactivate or
 reactivate, reset a password. New and reset passwords are random and shown once."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +19,19 @@ from django.views.decorators.http import require_POST
 from journal.roles import Role, can_manage_users, role_of, set_role
 
 User = get_user_model()
+
+
+class UnprocessableFormMixin:
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=422)
+
+
+class SignIn(UnprocessableFormMixin, auth_views.LoginView):
+    pass
+
+
+class PasswordChange(UnprocessableFormMixin, auth_views.PasswordChangeView):
+    pass
 
 
 def admin_required(view):

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from journal.models import Incident, LogExcerpt, ShareLink
 from journal.sharing import DEFAULT_DAYS, MAX_DAYS
@@ -60,6 +60,7 @@ def _gone(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@require_safe
 def shared_incident(request: HttpRequest, token: str) -> HttpResponse:
     link = ShareLink.objects.find(token)
     if link is None:
@@ -84,6 +85,7 @@ def _shared_excerpt(token: str, item: int) -> tuple[ShareLink, LogExcerpt] | Non
 
 
 @login_not_required
+@require_safe
 def shared_log(request: HttpRequest, token: str, item: int) -> HttpResponse:
     """A window of an excerpt's lines from line ``from`` (or around ``line``)."""
     found = _shared_excerpt(token, item)
@@ -107,6 +109,7 @@ def shared_log(request: HttpRequest, token: str, item: int) -> HttpResponse:
 
 
 @login_not_required
+@require_safe
 def shared_log_download(request: HttpRequest, token: str, item: int) -> HttpResponse | FileResponse:
     found = _shared_excerpt(token, item)
     return _gone(request) if found is None else log_file_response(found[1])
