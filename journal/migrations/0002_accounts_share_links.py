@@ -6,10 +6,21 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def existing_users_keep_writing(apps, schema_editor):
+    """Before roles everyone who could sign in could write: existing accounts become editors
+    (superusers are admins already). Accounts made from now on are viewers until given a role."""
+    Group = apps.get_model("auth", "Group")
+    User = apps.get_model(*settings.AUTH_USER_MODEL.split("."))
+    editors, _ = Group.objects.get_or_create(name="editor")
+    for user in User.objects.filter(is_superuser=False):
+        user.groups.add(editors)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('journal', '0001_initial'),
+        ('auth', '0012_alter_user_first_name_max_length'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -30,4 +41,5 @@ class Migration(migrations.Migration):
                 'ordering': ['-created_at', '-id'],
             },
         ),
+        migrations.RunPython(existing_users_keep_writing, migrations.RunPython.noop),
     ]
