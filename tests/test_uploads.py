@@ -3,6 +3,7 @@ not read into any file, and a log larger than LOG_UPLOAD_MAX_BYTES stops being r
 as the limit is passed, with the limit shown next to the file field."""
 
 import pytest
+from django.conf import settings as conf
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.test import Client
@@ -71,3 +72,14 @@ def test_a_log_over_the_limit_stops_being_read_and_the_form_says_why(client_alic
     assert "the limit is 97.7\xa0KB (LOG_UPLOAD_MAX_BYTES)" in page
     assert LogExcerpt.objects.count() == 0
     assert sum(RECEIVED) <= 100_000  # the rest of the 5 MiB reached no handler
+
+
+def test_a_large_form_body_without_files_is_refused_at_the_memory_limit(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = b"username=x&password=" + b"y" * (2 * 1024 * 1024)
+    response = Client().post("/login/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+
+
+def test_the_memory_limit_is_sane():
+    assert 1024 * 1024 <= conf.DATA_UPLOAD_MAX_MEMORY_SIZE <= 64 * 1024 * 1024
