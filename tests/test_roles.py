@@ -77,6 +77,7 @@ def test_a_viewer_may_still_choose_a_zone_and_sign_out(client_viewer):
 def test_the_403_says_why(client_viewer, seed):
     response = client_viewer.post(f"/incidents/{seed['vps'].pk}/events/new/", {"events-text": "x"})
     assert response.status_code == 403
+    assert "Your role can read the journal but not change it." in response.content.decode()
     assert seed["vps"].events.filter(text="x").count() == 0
 
 
