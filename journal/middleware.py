@@ -3,11 +3,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from journal.roles import may_write
+from journal.roles import may_request
 from journal.timezones import get_zone
 
 VIEWER_TZ_COOKIE = "viewer_tz"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class ViewerTimeZoneMiddleware:
@@ -40,8 +39,9 @@ class NoStoreMiddleware:
 
 
 class RoleMiddleware:
-    """Every write (a non-safe method) by a signed-in user whose role may not make it is
-    refused with 403 before the view runs — one mechanism for every view (journal.roles)."""
+    """Every write (a non-safe method), and every form page, that a signed-in user's role does
+    not allow is refused with 403 before the view runs — one mechanism for every view
+    (the rule is journal.roles.may_request)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,9 +50,9 @@ class RoleMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in SAFE_METHODS or not request.user.is_authenticated:
+        if not request.user.is_authenticated:
             return None
-        if not may_write(request.user, request.resolver_match.url_name):
+        if not may_request(request.user, request.method, request.resolver_match.url_name):
             raise PermissionDenied("Your role can read the journal but not change it.")
         return None
 

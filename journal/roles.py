@@ -25,6 +25,9 @@ GROUPS = (Role.EDITOR, Role.VIEWER)
 
 # Writes a viewer may still make: they change nothing in the journal.
 VIEWER_WRITES = frozenset({"login", "logout", "set_time_zone", "password_change"})
+# Pages that only show a form for a change (incident_new, evidence_edit …): closed to viewers too.
+FORM_PAGE_SUFFIXES = ("_new", "_edit")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
@@ -51,8 +54,11 @@ def can_manage_users(user) -> bool:
     return role_of(user) == Role.ADMIN
 
 
-def may_write(user, url_name: str | None) -> bool:
-    """May this user send a non-safe request (POST, PUT, DELETE …) to the named view?"""
+def may_request(user, method: str, url_name: str | None) -> bool:
+    """May this signed-in user send this request to the named view? Anyone may read; only
+    editors and admins write or open a form page, save the few writes in VIEWER_WRITES."""
+    if method in SAFE_METHODS and not (url_name or "").endswith(FORM_PAGE_SUFFIXES):
+        return True
     return can_edit(user) or url_name in VIEWER_WRITES
 
 

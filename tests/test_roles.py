@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 
 from journal.models import LogSuggestion
 from journal.roles import VIEWER_WRITES, Role, can_edit, role_of, set_role
@@ -64,6 +65,33 @@ def test_every_write_route_refuses_a_viewer_and_changes_nothing(client_viewer, s
     assert {path: code for path, code in answers.items() if code != 403} == {}
     assert _row_counts() == before
     assert seed["vps"].title == type(seed["vps"]).objects.get(pk=seed["vps"].pk).title
+
+
+def test_form_pages_are_closed_to_a_viewer_but_open_to_an_editor(client_viewer, alice, seed):
+    editor = Client()
+    editor.force_login(alice)
+    forms = [(name, path) for name, path in _write_routes(seed) if (name or "").endswith(("_new", "_edit"))]
+    assert len(forms) >= 9
+    assert {path: client_viewer.get(path).status_code for _, path in forms} == {path: 403 for _, path in forms}
+    answers = {name: editor.get(path).status_code for name, path in forms}
+    assert set(answers.values()) <= {200, 405}, answers  # channel_new only takes POST
+    assert answers["incident_new"] == answers["evidence_edit"] == answers["share_new"] == 200
+
+
+def test_a_viewer_reads_every_page(client_viewer, seed):
+    incident = seed["vps"]
+    excerpt = incident.log_excerpts.get()
+    for path in (
+        "/",
+        "/incidents/",
+        incident.get_absolute_url(),
+        f"/incidents/{incident.pk}/logs/{excerpt.pk}/",
+        f"/incidents/{incident.pk}/evidence.zip",
+        "/providers/",
+        "/password/",
+        "/time-zone/",
+    ):
+        assert client_viewer.get(path).status_code == 200, path
 
 
 def test_a_viewer_may_still_choose_a_zone_and_sign_out(client_viewer):
