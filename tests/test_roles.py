@@ -45,10 +45,13 @@ def _write_routes(seed) -> list[tuple[str, str]]:
         "app_label": "journal",
         "model_name": "incident",
     }
+    # Real rows, so that a route that let the write through would change something.
+    owner = {"providers": incident.service.provider.pk, "services": incident.service.pk}
     routes = []
     for name, pattern in every_route():
         if name in VIEWER_WRITES:
             continue
+        args["pk"] = owner.get(pattern.split("/")[0], incident.pk)
         path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(args.get(m.group(1), 1)), pattern)
         path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(args.get(m.group(1), 1)), path)
         routes.append((name, "/" + path.lstrip("^").rstrip("$").replace("\\", "")))
