@@ -842,3 +842,6 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
     still uses it: identical bytes share one file."""
     if instance.raw:
         transaction.on_commit(partial(_delete_unused_log_file, instance.raw.storage, instance.raw.name))
+
+
+from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)

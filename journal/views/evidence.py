@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from journal.models import Incident, ProviderNotice, Removable, VersionConflict
+from journal.models import Incident, LogExcerpt, ProviderNotice, Removable, VersionConflict
 from journal.views.access import incident_for_page
 from journal.views.conflicts import conflict, save_versioned
 from journal.views.evidence_forms import KINDS, evidence_form, evidence_kind, read_notice
@@ -121,7 +121,11 @@ def evidence_restore(request: HttpRequest, pk: int, kind: str, item: int) -> Htt
 
 def log_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
     """The log exactly as it was received (also after it was removed from the incident)."""
-    excerpt = _get_item(incident_for_page(request, pk), "logs", item, removed=True)
+    return log_file_response(_get_item(incident_for_page(request, pk), "logs", item, removed=True))
+
+
+def log_file_response(excerpt: LogExcerpt) -> FileResponse:
+    """An excerpt's bytes as received, as a download with their SHA-256 in a header."""
     response = FileResponse(
         excerpt.raw.open("rb"),
         as_attachment=True,

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -30,7 +31,12 @@ def set_time_zone(request: HttpRequest) -> HttpResponse:
                 next_url = "/"
             response = HttpResponseRedirect(next_url)  # a URL, never a view name to reverse
             response.set_cookie(
-                VIEWER_TZ_COOKIE, form.cleaned_data["time_zone"], max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+                VIEWER_TZ_COOKIE,
+                form.cleaned_data["time_zone"],
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
+                secure=settings.SECURE_COOKIES,
             )
             messages.success(request, f"Times are now shown in {form.cleaned_data['time_zone']}.")
             return response
