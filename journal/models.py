@@ -812,8 +812,7 @@ class LogSuggestion(models.Model):
 @contextmanager
 def log_files_locked() -> Iterator[None]:
     """Serialises "is this file still used?" with storing identical bytes, across processes."""
-    path = Path(settings.MEDIA_ROOT) / "logs" / ".lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(settings.DATA_DIR) / "log-files.lock"  # beside the uploads, not among them
     with open(path, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:

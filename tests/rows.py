@@ -13,6 +13,5 @@ def snapshot() -> dict:
         for model in apps.get_app_config("journal").get_models()
     }
     media = Path(settings.MEDIA_ROOT)
-    stored = (p for p in media.rglob("*") if p.is_file() and p.name != ".lock")  # the lock is no stored file
-    rows["files"] = sorted(str(p.relative_to(media)) for p in stored) if media.exists() else []
+    rows["files"] = sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()) if media.exists() else []
     return rows
