@@ -71,7 +71,7 @@ class Reading:
             found.append(f"This does not look like a text log: {self.binary}. Its lines are kept as read.")
         if self.damage:
             found.append(f"Compressed data: {self.damage}.")
-        if self.named and self.named != self.compression:
+        elif self.named and self.named != self.compression:
             found.append(f"The name says {self.named} but the bytes are not {self.named}-compressed: read as they are.")
         if self.lines and self.parsed < self.lines * MOSTLY_UNPARSED:
             found.append(
@@ -96,8 +96,7 @@ def read_excerpt(
     """(Re-)read the excerpt's lines: times without a zone in ``zone_name`` (default: the
     service's), times without a year in ``year`` (default: the incident's). ``progress`` is
     told the lines read so far after each batch. Raises LogReadError (nothing changed) when
-    the bytes cannot be read: damaged compressed data, or more than LOG_UPLOAD_MAX_BYTES
-    once decompressed."""
+    a compressed file holds more than LOG_UPLOAD_MAX_BYTES once decompressed."""
     zone_name = zone_name or excerpt.incident.service.time_zone
     zone = get_zone(zone_name)
     explicit_year = year is not None
@@ -172,7 +171,7 @@ def _read(excerpt: LogExcerpt, fh, clock: Clock, suggester: Suggester, progress)
             if progress:
                 progress(number)
     reading.encoding = decoder.encoding
-    reading.damage = decompressed.damage
+    reading.compression, reading.damage = decompressed.compression, decompressed.damage
     reading.parsed = parsed_count
     reading.lines = number
     reading.suggestions = suggester.found

@@ -89,7 +89,8 @@ class Decompressed:
     ``compression`` says so. Past ``limit`` decompressed bytes it raises LogReadError (a bomb
     never fills the disk or the database). Damaged data ends the stream where the damage
     starts; when nothing at all decompressed, the bytes are read as they are (nothing is lost:
-    a file that merely starts like gzip is still shown). ``damage`` says which happened."""
+    a file that merely starts like gzip is still shown, and ``compression`` becomes "").
+    ``damage`` says which happened."""
 
     def __init__(self, fh, compression: str, limit: int):
         self.fh, self.compression, self.limit = fh, compression, limit
@@ -119,6 +120,7 @@ class Decompressed:
                 self.damage = f"the {self.compression} data is damaged ({reason}): only the lines before it are read"
                 return
             self.damage = f"it starts like {self.compression} but does not decompress ({reason}): read as it is"
+            self.compression = ""
             self.fh.seek(0)
             yield from read_blocks(self.fh)
 

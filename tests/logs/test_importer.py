@@ -446,3 +446,11 @@ def test_any_dates_in_any_zone_import_with_times_in_range_or_none(db, moments, o
     times = [at for at in excerpt.lines.values_list("at", flat=True) if at is not None]
     assert all(EPOCH <= at <= latest for at in times)
     assert excerpt.first_at is None or excerpt.first_at == min(times)
+
+
+def test_a_file_that_only_starts_like_gzip_is_read_as_it_is_and_not_called_gzip():
+    excerpt = excerpt_of(b"\x1f\x8b is how this note starts\nJul 20 08:12:37 host a: x\n", year=2012)
+    assert (excerpt.line_count, excerpt.parsed_count, excerpt.compression) == (2, 1, "")
+    assert excerpt.warnings == [
+        "Compressed data: it starts like gzip but does not decompress (Unknown compression method): read as it is."
+    ]
