@@ -2,7 +2,13 @@
 queued, the pages poll while it is read, a stalled reading is queued again, and the
 database backend's worker reads what was queued."""
 
+import os
+import sqlite3
+import subprocess
+import sys
+import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -125,3 +131,52 @@ def test_renaming_while_the_lines_are_queued_keeps_the_reading_queued(client_ali
     excerpt.refresh_from_db()
     assert (excerpt.name, excerpt.state) == ("renamed", "queued")
     assert (excerpt.reading_zone, excerpt.reading_year) == ("UTC", 2011)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_worker_killed_mid_reading_leaves_no_line_and_the_next_worker_reads_it_again(tmp_path):
+    """`manage.py worker` in a process of its own, on a journal of its own (SQLite in
+    tmp_path), killed with SIGKILL once it has reported its first lines read."""
+    from benchmarks import syslog_gen
+
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TASKS_BACKEND"}} | {
+        "DATA_DIR": str(data),
+        "DJANGO_SETTINGS_MODULE": "journal.settings",
+    }
+
+    def manage(*args, **kwargs):
+        command = [sys.executable, "manage.py", *args]
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True, **kwargs)
+
+    manage("migrate", "--noinput", "-v", "0")
+    log = tmp_path / "messages"
+    syslog_gen.write(str(log), 200_000)
+    queue = (
+        "from tests.factories import IncidentFactory; from journal.models import LogExcerpt; "
+        "from journal.tasks import enqueue_reading; "
+        "e = LogExcerpt(incident=IncidentFactory(service__time_zone='UTC'), name='messages', state='queued'); "
+        f"e.store_stream([open({str(log)!r}, 'rb').read()]); enqueue_reading(e, 'UTC', 2024)"
+    )
+    manage("shell", "-c", queue)
+    worker = [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay", "-v", "0"]
+    process = subprocess.Popen(worker, cwd=ROOT, env=env)
+    cache = data / "cache"
+    deadline = time.monotonic() + 120
+    while not (cache.exists() and any(cache.iterdir())) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the first progress report: 5,000 lines read, none committed
+    process.kill()
+    process.wait()
+    database = sqlite3.connect(data / "journal.sqlite3")
+    assert database.execute("SELECT state, line_count FROM journal_logexcerpt").fetchall() == [("reading", 0)]
+    assert database.execute("SELECT count(*) FROM journal_logline").fetchone() == (0,)
+
+    env["LOG_READING_STALLED_AFTER"] = "0"
+    done = manage("worker", "--batch", "--no-reload", "--no-startup-delay")
+    assert "Queued again: log excerpt 1 (messages), stalled while reading." in done.stdout
+    assert database.execute("SELECT state, line_count, year FROM journal_logexcerpt").fetchall() == [
+        ("read", 200_000, 2024)
+    ]
+    assert database.execute("SELECT count(*) FROM journal_logline").fetchone() == (200_000,)
