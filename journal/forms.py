@@ -12,8 +12,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from journal import bounds
-from journal.logs.importer import read_excerpt
-from journal.logs.lines import LogReadError
 from journal.models import (
     Incident,
     LogExcerpt,
@@ -24,6 +22,7 @@ from journal.models import (
     SupportContact,
     TimelineEvent,
 )
+from journal.tasks import enqueue_reading
 from journal.timezones import get_zone, localize, zone_names
 
 
@@ -365,22 +364,18 @@ class LogExcerptForm(CheckedModelForm):
         return cleaned
 
     def save(self, commit=True):
-        """Store and read in one transaction: a log that cannot be read (a compressed file
-        that is damaged or too large once decompressed) raises ValidationError and leaves
-        no excerpt behind."""
+        """Store the bytes and queue their reading (journal.tasks) for when this commits:
+        the upload returns at once; the excerpt shows how the reading goes."""
         excerpt = super().save(commit=False)
-        if excerpt.pk:
-            excerpt.save()
+        if excerpt.pk:  # a rename: never writes back a reading's state or counts read with the form
+            excerpt.save(update_fields=["name"])
             return excerpt
         upload = self.cleaned_data.get("file")
-        try:
-            with transaction.atomic():
-                if upload:
-                    excerpt.store_stream(upload.chunks())
-                else:
-                    excerpt.store(self.cleaned_data["text"].encode("utf-8"))
-                read_excerpt(excerpt)
-        except LogReadError as exc:
-            excerpt.pk = None
-            raise ValidationError(f"{excerpt.name}: {exc}", code="unreadable") from None
+        with transaction.atomic():
+            excerpt.state = LogExcerpt.State.QUEUED
+            if upload:
+                excerpt.store_stream(upload.chunks())
+            else:
+                excerpt.store(self.cleaned_data["text"].encode("utf-8"))
+            enqueue_reading(excerpt)
         return excerpt

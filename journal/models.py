@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -623,6 +624,22 @@ class LogExcerpt(Versioned, Removable):
     first_at = models.DateTimeField(null=True, blank=True)
     last_at = models.DateTimeField(null=True, blank=True)
     parsed_at = models.DateTimeField(null=True, blank=True)
+
+    class State(models.TextChoices):
+        """Where reading the lines stands (journal.tasks reads them on a worker)."""
+
+        QUEUED = "queued", "queued"
+        READING = "reading", "reading"
+        READ = "read", "read"
+        FAILED = "failed", "failed"
+
+    state = models.CharField(max_length=10, choices=State, default=State.READ)
+    state_since = models.DateTimeField(null=True, blank=True, help_text="When the reading was queued or started.")
+    failure = models.TextField(blank=True, help_text="Why the last reading failed.")
+    # What the queued reading is asked to use (blank: the service's zone, the incident's year);
+    # time_zone and year above change once it has read the lines.
+    reading_zone = models.CharField(max_length=64, blank=True)
+    reading_year = models.PositiveSmallIntegerField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -642,6 +659,27 @@ class LogExcerpt(Versioned, Removable):
     def delete(self, *args, **kwargs):
         self.clear_lines()
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_finished(self) -> bool:
+        """Read or failed: nothing more will happen until someone reads it again."""
+        return self.state in {self.State.READ, self.State.FAILED}
+
+    @property
+    def progress_key(self) -> str:
+        return f"log-reading-{self.pk}"
+
+    @property
+    def lines_so_far(self) -> int:
+        """Lines the worker has read so far (kept in the cache: the reading's own transaction
+        holds the lines until it commits)."""
+        lines, _ = cache.get(self.progress_key, (0, None))
+        return lines
+
+    def last_sign_of_life(self) -> datetime | None:
+        """When the worker last reported progress, else when the reading started."""
+        _, at = cache.get(self.progress_key, (0, None))
+        return at or self.state_since
 
     @property
     def unparsed_count(self) -> int:

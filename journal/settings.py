@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_tasks_db",
     "journal",
 ]
 
@@ -220,3 +221,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Heavy work (reading logs) runs on a worker: `manage.py worker` (see README, "Running").
+# The queue lives in the database, so workers on several machines share it (PostgreSQL).
+# Progress (lines read so far) goes through the cache, outside the reading's transaction:
+# a file cache is shared by the processes of one machine; set CACHE_LOCATION to a
+# directory every machine shares, or configure a shared cache, when workers run elsewhere.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_LOCATION", DATA_DIR / "cache"),
+    }
+}
+LOG_READING_STALLED_AFTER = envint("LOG_READING_STALLED_AFTER", 900)  # seconds without progress

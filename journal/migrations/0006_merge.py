@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('journal', '0002_accounts_share_links'),
-        ('journal', '0004_history_of_log_warnings'),
+        ('journal', '0005_log_reading_state'),
     ]
 
     operations = [
