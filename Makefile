@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.12 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: run test lint bench
 
@@ -16,7 +17,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# One worker reads uploaded logs beside the server; Ctrl-C (or the server ending) stops both.
+	DEBUG=1 $(BIN)/python manage.py worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/python manage.py runserver $(ADDRESS)
 
 # pytest exits 5 when it collects no test; that is not a failure of the suite.
 test: $(STAMP)

@@ -25,6 +25,7 @@ class Month:
     measured: timedelta  # rented and past, maintenance taken out
     down: timedelta  # unplanned, observed
     maintenance: timedelta
+    stale_down: timedelta = ZERO  # the part of ``down`` from downs still open past STALE_DOWN_AFTER_DAYS
 
     @property
     def key(self) -> str:
@@ -54,9 +55,11 @@ def months(
     last: tuple[int, int],
     rented: Interval | None,
     now: datetime,
+    stale: list[Interval] | tuple[Interval, ...] = (),
 ) -> list[Month]:
-    """Every month from ``first`` to ``last`` (year, month), inclusive."""
-    down, maintenance = _Timeline(down), _Timeline(maintenance)
+    """Every month from ``first`` to ``last`` (year, month), inclusive. ``stale``: the open
+    stretches of downs with no up for too long; each month says how much of its downtime they make."""
+    down, maintenance, stale = _Timeline(down), _Timeline(maintenance), _Timeline(stale)
     figures = []
     year, month = first
     while (year, month) <= last:
@@ -71,6 +74,7 @@ def months(
             planned = maintenance.clip(window_start, window_end)
             unplanned = down.clip(window_start, window_end)
             held = measure(planned)
+            open_too_long = stale.clip(window_start, window_end)
             figures.append(
                 Month(
                     year,
@@ -78,6 +82,7 @@ def months(
                     measured=(window_end - window_start) - held,
                     down=measure(unplanned) - overlap(unplanned, planned),
                     maintenance=held,
+                    stale_down=measure(open_too_long) - overlap(open_too_long, planned),
                 )
             )
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
@@ -88,7 +93,7 @@ class _Timeline:
     """Merged intervals that clip to a window by bisection, not by scanning them all (a decade
     of incidents is clipped once per month)."""
 
-    def __init__(self, intervals: list[Interval]):
+    def __init__(self, intervals: list[Interval] | tuple[Interval, ...]):
         self.intervals = union(intervals)
         self.ends = [i.end for i in self.intervals]
 
@@ -117,5 +122,6 @@ def combined(per_service: list[list[Month]]) -> list[Month]:
                     before.measured + m.measured,
                     before.down + m.down,
                     before.maintenance + m.maintenance,
+                    before.stale_down + m.stale_down,
                 )
     return [totals[key] for key in sorted(totals)]

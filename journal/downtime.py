@@ -2,7 +2,10 @@
 
 Every datetime handed in must be aware; everything is converted to UTC before any
 subtraction, because Python subtracts two datetimes that share a tzinfo object by wall
-clock, which is wrong across a DST change.
+clock, which is wrong across a DST change. Times outside [``FLOOR``, ``CEILING``] are
+clamped to those edges, so a value stored at the extremes of the calendar (year 1, year
+9999) can neither overflow the arithmetic nor a conversion to any zone; the doors of the app
+(journal.bounds) refuse such values, so only data written around them is affected.
 """
 
 from __future__ import annotations
@@ -16,12 +19,19 @@ UP = "up"
 DEGRADED = "degraded"
 STATE_CHANGES = frozenset({DOWN, UP, DEGRADED})
 ZERO = timedelta(0)
+FLOOR = datetime(1970, 1, 1, tzinfo=UTC)
+CEILING = datetime(9990, 1, 1, tzinfo=UTC)
 
 
 def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC, clamped to [FLOOR, CEILING]."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"naive datetime {moment!r}: downtime arithmetic needs aware datetimes")
-    return moment.astimezone(UTC)
+    try:
+        utc = moment.astimezone(UTC)
+    except OverflowError:
+        return FLOOR if moment.year < FLOOR.year else CEILING
+    return min(max(utc, FLOOR), CEILING)
 
 
 @dataclass(frozen=True, order=True)
@@ -75,6 +85,7 @@ class States:
     down: list[Interval]
     degraded: list[Interval]
     final: str
+    since: datetime | None  # when the final state began (None when up)
 
 
 def state_intervals(events: Iterable[tuple[datetime, str]], until: datetime | None) -> States:
@@ -96,7 +107,7 @@ def state_intervals(events: Iterable[tuple[datetime, str]], until: datetime | No
         state, since = kind, at
     if state != UP and until is not None and as_utc(until) > since:
         found[state].append(Interval(since, until))
-    return States(down=found[DOWN], degraded=found[DEGRADED], final=state)
+    return States(down=found[DOWN], degraded=found[DEGRADED], final=state, since=since if state != UP else None)
 
 
 def claimed_window(claims: Iterable[tuple[datetime, datetime | None, datetime | None]]) -> Interval | None:
@@ -117,6 +128,11 @@ class Totals:
     degraded: list[Interval] = field(default_factory=list)
     claimed: Interval | None = None
     still_down: bool = False
+    open_since: datetime | None = None  # start of a down with no up after it
+
+    def stale(self, now: datetime, after: timedelta) -> bool:
+        """Whether a down with no up after it has been open longer than ``after`` by ``now``."""
+        return self.open_since is not None and as_utc(now) - self.open_since > after
 
     @property
     def observed(self) -> timedelta:
@@ -162,6 +178,7 @@ def totals(events: Iterable[tuple[datetime, str]], until: datetime | None, claim
         degraded=union(states.degraded),
         claimed=claimed,
         still_down=states.final != UP,
+        open_since=states.since if states.final == DOWN else None,
     )
 
 

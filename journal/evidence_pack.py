@@ -1,9 +1,13 @@
 """An incident's evidence as one ZIP: a summary of the timeline and totals (and how they were
-computed), every notice and log excerpt verbatim, and a SHA-256 manifest of the files."""
+computed), every notice and log excerpt verbatim, and a SHA-256 manifest of the files.
+
+In ``summary.md`` every value a person typed is quoted on one line (JSON string syntax: line
+breaks written ``\n``), so no text can pass for a line the journal computed."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tempfile
 import zipfile
@@ -15,10 +19,17 @@ from journal.models import Incident
 from journal.timezones import get_zone
 
 CHUNK = 1024 * 1024
+# Line breaks str.splitlines() knows that JSON leaves unescaped.
+_UNESCAPED_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
 def _safe(name: str) -> str:
     return re.sub(r"[^\w.\-]+", "_", name).strip("._")[:80] or "file"
+
+
+def quoted(text: str) -> str:
+    """User text in double quotes on one line: quotes, backslashes and every line break escaped."""
+    return json.dumps(text, ensure_ascii=False).translate(_UNESCAPED_BREAKS)
 
 
 def summary(incident: Incident) -> str:
@@ -26,12 +37,19 @@ def summary(incident: Incident) -> str:
     totals, claims = incident.totals, incident.reconciliation()
 
     def at(moment) -> str:
-        return f"{timezone.localtime(moment, zone):%Y-%m-%d %H:%M:%S %Z}" if moment else "—"
+        if not moment:
+            return "—"
+        try:
+            return f"{timezone.localtime(moment, zone):%Y-%m-%d %H:%M:%S %Z}"
+        except OverflowError:
+            return "out of range"
 
     lines = [
-        f"# {incident.title}",
+        f"# Incident {quoted(incident.title)}",
         "",
-        f"- Provider › service: {incident.service.provider.name} › {incident.service.name}",
+        "Text typed by people is quoted, with line breaks written \\n; every other line is computed.",
+        "",
+        f"- Provider › service: {quoted(incident.service.provider.name)} › {quoted(incident.service.name)}",
         f"- Kind: {incident.get_kind_display()}; status: {incident.get_status_display()}",
         f"- Times below are in {incident.service.time_zone} (the service's zone); every time is stored in UTC.",
         "",
@@ -51,10 +69,11 @@ def summary(incident: Incident) -> str:
     ]
     if claims.false_statuses:
         lines += ["", "## Status claimed while observed down", ""]
-        lines += [f"- {at(moment)}: {what}" for moment, what in claims.false_statuses]
+        lines += [f"- {at(moment)}: {quoted(what)}" for moment, what in claims.false_statuses]
     lines += ["", "## Timeline", ""]
     lines += [
-        f"- {at(e.at)} — {e.get_type_display()} ({e.get_source_display()}): {e.text}" for e in incident.events.all()
+        f"- {at(e.at)} — {e.get_type_display()} ({e.get_source_display()}): {quoted(e.text)}"
+        for e in incident.events.all()
     ]
     contacts = list(incident.support_contacts.all())
     if contacts:
@@ -62,8 +81,8 @@ def summary(incident: Incident) -> str:
         lines += [
             f"- {at(c.opened_at)} {c.get_channel_display()}, opened by {c.get_initiated_by_display().lower()}"
             + (f", first response after {format_duration(c.response_time)}" if c.response_time is not None else "")
-            + (f": {c.summary}" if c.summary else "")
-            + (f" Outcome: {c.outcome}" if c.outcome else "")
+            + (f": {quoted(c.summary)}" if c.summary else "")
+            + (f" Outcome: {quoted(c.outcome)}" if c.outcome else "")
             for c in contacts
         ]
     return "\n".join(lines) + "\n"

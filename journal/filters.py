@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Min, QuerySet
 from django.db.models.functions import Coalesce
 
+from journal import bounds
 from journal.models import Incident, Provider, Service
 
 
@@ -25,7 +26,7 @@ class IncidentFilter(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *Incident.Kind.choices], required=False)
     status = forms.ChoiceField(choices=[("", "Open and resolved"), *Incident.Status.choices], required=False)
     year = forms.IntegerField(
-        required=False, min_value=1970, max_value=9999, widget=forms.NumberInput(attrs={"placeholder": "Any year"})
+        required=False, validators=[bounds.validate_year], widget=forms.NumberInput(attrs={"placeholder": "Any year"})
     )
 
     def queryset(self) -> QuerySet[Incident]:

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from journal.logs.importer import read_excerpt
+from journal import bounds
 from journal.models import (
     Incident,
     LogExcerpt,
@@ -21,6 +22,7 @@ from journal.models import (
     SupportContact,
     TimelineEvent,
 )
+from journal.tasks import enqueue_reading
 from journal.timezones import get_zone, localize, zone_names
 
 
@@ -59,7 +61,7 @@ class ZoneChoiceField(forms.ChoiceField):
 
 def read_in_zone(form: forms.BaseForm, cleaned: dict, names, zone: str) -> None:
     """Turn the wall-clock readings in ``names`` into aware datetimes in ``zone``; a reading
-    the zone skipped (a DST gap) becomes an error on its field."""
+    the zone skipped (a DST gap) or one outside the calendar in UTC becomes an error on its field."""
     for name in names:
         wall = cleaned.get(name)
         if wall is None:
@@ -68,9 +70,23 @@ def read_in_zone(form: forms.BaseForm, cleaned: dict, names, zone: str) -> None:
             cleaned[name] = localize(wall, zone)
         except ValueError as exc:
             form.add_error(name, ValidationError(str(exc), code="nonexistent_time"))
+        except OverflowError:
+            problem = "Before 1970-01-01." if wall.year < bounds.FIRST_YEAR else "Too far ahead."
+            form.add_error(name, ValidationError(problem, code="out_of_range"))
 
 
-class ZonedModelForm(forms.ModelForm):
+class CheckedModelForm(forms.ModelForm):
+    """A model form that also refuses what journal.bounds refuses (times out of range, NUL,
+    line breaks in one-line fields), next to the field."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        for name, problem in bounds.problems(self.instance).items():
+            if name in self.fields and name not in self.errors:
+                self.add_error(name, bounds.refusal(problem))
+
+
+class ZonedModelForm(CheckedModelForm):
     """Datetime fields in ``zoned_fields`` are read in the zone chosen in the ``zone`` field.
 
     ``zones`` lists the zones offered, the default first: normally the service's zone, then
@@ -93,7 +109,11 @@ class ZonedModelForm(forms.ModelForm):
         for name in self.zoned_fields:
             value = self.initial.get(name)
             if isinstance(value, datetime) and timezone.is_aware(value):
-                wall = timezone.localtime(value, get_zone(self.resolve_zone(offered[0], self.initial)))
+                try:
+                    wall = timezone.localtime(value, get_zone(self.resolve_zone(offered[0], self.initial)))
+                except OverflowError:  # a stored value the zone cannot show: type it again
+                    self.initial[name] = None
+                    continue
                 self.initial[name] = wall.replace(tzinfo=None, microsecond=0)
 
     def resolve_zone(self, choice: str, values: dict) -> str | None:
@@ -108,14 +128,14 @@ class ZonedModelForm(forms.ModelForm):
         return cleaned
 
 
-class ProviderForm(forms.ModelForm):
+class ProviderForm(CheckedModelForm):
     class Meta:
         model = Provider
         fields = ["name", "url", "status_page_url", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
-class ServiceForm(forms.ModelForm):
+class ServiceForm(CheckedModelForm):
     class Meta:
         model = Service
         fields = [
@@ -139,7 +159,7 @@ class ServiceForm(forms.ModelForm):
         }
 
 
-class SupportChannelForm(forms.ModelForm):
+class SupportChannelForm(CheckedModelForm):
     days = forms.MultipleChoiceField(
         choices=SupportChannel.Days.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -209,6 +229,10 @@ class IncidentForm(ZonedModelForm):
                     ),
                 )
         down_at = cleaned.get("down_at")
+        problem = timezone.is_aware(down_at) and bounds.happened_problem(down_at) if down_at else None
+        if problem:
+            self.add_error("down_at", bounds.refusal(problem))
+            down_at = None
         if resolved_at and down_at and resolved_at < down_at:
             self.add_error(
                 "resolved_at", ValidationError("The incident cannot end before it went down.", code="end_before_start")
@@ -297,7 +321,7 @@ class SupportContactForm(ZonedModelForm):
         }
 
 
-class LogExcerptForm(forms.ModelForm):
+class LogExcerptForm(CheckedModelForm):
     """A log file upload or pasted lines; either way the bytes are kept as received."""
 
     file = forms.FileField(required=False, label="Log file")
@@ -340,14 +364,18 @@ class LogExcerptForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
+        """Store the bytes and queue their reading (journal.tasks) for when this commits:
+        the upload returns at once; the excerpt shows how the reading goes."""
         excerpt = super().save(commit=False)
-        if excerpt.pk:
-            excerpt.save()
+        if excerpt.pk:  # a rename: never writes back a reading's state or counts read with the form
+            excerpt.save(update_fields=["name"])
             return excerpt
         upload = self.cleaned_data.get("file")
-        if upload:
-            excerpt.store_stream(upload.chunks())
-        else:
-            excerpt.store(self.cleaned_data["text"].encode("utf-8"))
-        read_excerpt(excerpt)
+        with transaction.atomic():
+            excerpt.state = LogExcerpt.State.QUEUED
+            if upload:
+                excerpt.store_stream(upload.chunks())
+            else:
+                excerpt.store(self.cleaned_data["text"].encode("utf-8"))
+            enqueue_reading(excerpt)
         return excerpt

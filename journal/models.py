@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -322,7 +323,7 @@ class Incident(Versioned):
     @property
     def year(self) -> int:
         """The year it started, in its service's zone: the year of dates written without one."""
-        return timezone.localtime(self.started_at, get_zone(self.service.time_zone)).year
+        return timezone.localtime(downtime.as_utc(self.started_at), get_zone(self.service.time_zone)).year
 
     def until(self, now: datetime | None = None) -> datetime | None:
         """Where a stretch still down at the last event ends: now while open, else the end."""
@@ -612,7 +613,9 @@ class LogExcerpt(Versioned, Removable):
     sha256 = models.CharField(max_length=64, editable=False)
     uploaded_at = models.DateTimeField(default=timezone.now)
     # How the lines were read (set by journal.logs.importer; a new choice re-reads them).
-    encoding = models.CharField(max_length=40, blank=True)
+    encoding = models.CharField(max_length=40, blank=True, help_text='"mixed (utf-8, cp932)" when lines differ.')
+    compression = models.CharField(max_length=10, blank=True, help_text="gzip or bzip2: decompressed to read.")
+    warnings = models.JSONField(default=list, blank=True, help_text="What reading the lines found suspect.")
     time_zone = models.CharField(max_length=64, blank=True, help_text="Zone of times written without one.")
     year = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year of times written without one.")
     line_count = models.PositiveIntegerField(default=0)
@@ -621,6 +624,22 @@ class LogExcerpt(Versioned, Removable):
     first_at = models.DateTimeField(null=True, blank=True)
     last_at = models.DateTimeField(null=True, blank=True)
     parsed_at = models.DateTimeField(null=True, blank=True)
+
+    class State(models.TextChoices):
+        """Where reading the lines stands (journal.tasks reads them on a worker)."""
+
+        QUEUED = "queued", "queued"
+        READING = "reading", "reading"
+        READ = "read", "read"
+        FAILED = "failed", "failed"
+
+    state = models.CharField(max_length=10, choices=State, default=State.READ)
+    state_since = models.DateTimeField(null=True, blank=True, help_text="When the reading was queued or started.")
+    failure = models.TextField(blank=True, help_text="Why the last reading failed.")
+    # What the queued reading is asked to use (blank: the service's zone, the incident's year);
+    # time_zone and year above change once it has read the lines.
+    reading_zone = models.CharField(max_length=64, blank=True)
+    reading_year = models.PositiveSmallIntegerField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -642,6 +661,27 @@ class LogExcerpt(Versioned, Removable):
         return super().delete(*args, **kwargs)
 
     @property
+    def is_finished(self) -> bool:
+        """Read or failed: nothing more will happen until someone reads it again."""
+        return self.state in {self.State.READ, self.State.FAILED}
+
+    @property
+    def progress_key(self) -> str:
+        return f"log-reading-{self.pk}"
+
+    @property
+    def lines_so_far(self) -> int:
+        """Lines the worker has read so far (kept in the cache: the reading's own transaction
+        holds the lines until it commits)."""
+        lines, _ = cache.get(self.progress_key, (0, None))
+        return lines
+
+    def last_sign_of_life(self) -> datetime | None:
+        """When the worker last reported progress, else when the reading started."""
+        _, at = cache.get(self.progress_key, (0, None))
+        return at or self.state_since
+
+    @property
     def unparsed_count(self) -> int:
         return self.line_count - self.parsed_count
 
@@ -652,8 +692,9 @@ class LogExcerpt(Versioned, Removable):
         """Keep the bytes verbatim with their size and SHA-256, then save. The chunks are
         written to disk as they come (never held whole); identical bytes are stored once.
 
-        The incoming copy is kept until the transaction commits: if the last excerpt sharing
-        these bytes was deleted meanwhile (its file removed on its commit), it takes its place."""
+        When these bytes are stored already, the incoming copy is kept until the transaction
+        commits: if the last excerpt sharing them was deleted meanwhile (its file removed on its
+        commit), it takes its place."""
         digest, size = hashlib.sha256(), 0
         incoming = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
@@ -667,11 +708,13 @@ class LogExcerpt(Versioned, Removable):
         final = Path(self.raw.storage.path(name))
         final.parent.mkdir(parents=True, exist_ok=True)
         with log_files_locked():
-            if not final.exists():
-                os.link(out.name, final)
+            shared = final.exists()
+            if not shared:
+                os.replace(out.name, final)
         self.raw.name = name
         self.save()
-        transaction.on_commit(partial(_settle_upload, Path(out.name), final))
+        if shared:
+            transaction.on_commit(partial(_settle_upload, Path(out.name), final))
 
     def read_bytes(self) -> bytes:
         with self.raw.open("rb") as fh:
@@ -811,8 +854,7 @@ class LogSuggestion(models.Model):
 @contextmanager
 def log_files_locked() -> Iterator[None]:
     """Serialises "is this file still used?" with storing identical bytes, across processes."""
-    path = Path(settings.MEDIA_ROOT) / "logs" / ".lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(settings.DATA_DIR) / "log-files.lock"  # beside the uploads, not among them
     with open(path, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
@@ -841,3 +883,6 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
     still uses it: identical bytes share one file."""
     if instance.raw:
         transaction.on_commit(partial(_delete_unused_log_file, instance.raw.storage, instance.raw.name))
+
+
+from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)

@@ -3,23 +3,30 @@
 Format ``incident-journal`` version 1; README.md documents every field. Importing adds what
 the database does not have yet: providers and services are matched by name, incidents by
 ``uid`` (so importing the same document twice changes nothing). A document with any error
-is refused whole, with the place of the first error (``incidents[3].events[0].at: not a date``).
+is refused whole, with the place of the first error (``incidents[3].events[0].at: not a date``):
+values out of range (journal.bounds) included, and log files written before the error are
+removed again.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
+import os
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Prefetch
 
+from journal import bounds
 from journal.logs.importer import read_excerpt
 from journal.models import (
     Incident,
@@ -30,6 +37,8 @@ from journal.models import (
     SupportChannel,
     SupportContact,
     TimelineEvent,
+    log_upload_path,
+    sha256_hex,
 )
 from journal.timezones import get_zone
 
@@ -180,6 +189,25 @@ def _export_log(excerpt: LogExcerpt) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------- import
 
 
+def _refuse_constant(name: str):
+    raise DocumentError(f"document: {name} is not a number JSON allows")
+
+
+def parse(text: str) -> Any:
+    """The JSON document in ``text``; DocumentError for anything that is not plain JSON,
+    including nesting too deep to read and numbers too long to convert."""
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"document: not JSON ({exc})") from None
+    except RecursionError:
+        raise DocumentError("document: nested too deeply") from None
+    except DocumentError:
+        raise
+    except ValueError as exc:  # int() refuses numbers of more than sys.get_int_max_str_digits() digits
+        raise DocumentError(f"document: a number is too long ({exc})") from None
+
+
 class Node:
     """A place in the document being read, with readers that name the place when they fail."""
 
@@ -274,8 +302,8 @@ class Node:
         return [Node(item, f"{self._at(key)}[{index}]") for index, item in enumerate(value)]
 
 
-def _save(node: Node, instance) -> Any:
-    """Validate like a form would, then save; a failure names the place."""
+def _check(node: Node, instance) -> None:
+    """Validate like a form would, ranges included; a failure names the place."""
     try:
         instance.full_clean(
             exclude=["incident", "provider", "service", "raw", "size", "sha256"],
@@ -285,6 +313,12 @@ def _save(node: Node, instance) -> Any:
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise node.fail(field if field != "__all__" else "", " ".join(messages)) from None
+    for field, problem in bounds.problems(instance).items():
+        raise node.fail(field, problem)
+
+
+def _save(node: Node, instance) -> Any:
+    _check(node, instance)
     instance.save()
     return instance
 
@@ -297,60 +331,124 @@ def import_document(document: Any) -> dict[str, int]:
     if document.get("version") != VERSION:
         raise DocumentError(f"version: {document.get('version')!r} is not supported (expected {VERSION})")
     counts = dict.fromkeys(["providers", "services", "incidents", "incidents_skipped"], 0)
-    with transaction.atomic():
-        providers = {p.name: p for p in Provider.objects.all()}
-        for node in root.items("providers"):
-            name = node.text("name", required=True)
-            if name not in providers:
-                provider = Provider(
-                    name=name,
-                    url=node.text("url"),
-                    status_page_url=node.text("status_page_url"),
-                    notes=node.text("notes"),
-                )
-                providers[name] = _save(node, provider)
-                counts["providers"] += 1
-                for channel in node.items("support_channels"):
-                    _save(
-                        channel,
-                        SupportChannel(
-                            provider=provider,
-                            channel=channel.choice("channel", SupportContact.Channel),
-                            days=channel.text("days") or SupportChannel._meta.get_field("days").default,
-                            opens=channel.clock("opens"),
-                            closes=channel.clock("closes"),
-                            time_zone=channel.text("time_zone") or "UTC",
-                            notes=channel.text("notes"),
-                        ),
-                    )
-        services = {(s.provider.name, s.name): s for s in Service.objects.select_related("provider")}
-        for node in root.items("services"):
-            provider = _provider(node, providers)
-            key = (provider.name, node.text("name", required=True))
-            if key not in services:
-                service = Service(
-                    provider=provider,
-                    name=key[1],
-                    host=node.text("host"),
-                    time_zone=node.text("time_zone") or "UTC",
-                    is_trial=node.boolean("is_trial"),
-                    started_on=node.day("started_on"),
-                    ended_on=node.day("ended_on"),
-                    sla_uptime=node.decimal("sla_uptime"),
-                    sla_credits=node.text("sla_credits"),
-                    sla_claim_days=node.integer("sla_claim_days"),
-                    notes=node.text("notes"),
-                )
-                services[key] = _save(node, service)
-                counts["services"] += 1
-        for node in root.items("incidents"):
-            if _import_incident(node, providers, services):
-                counts["incidents"] += 1
-            else:
-                counts["incidents_skipped"] += 1
-        for node in root.items("support_contacts"):
-            _import_contact(node, _provider(node, providers), None)
+    recover_killed_imports()
+    written = FilesWritten()
+    try:
+        with transaction.atomic():
+            _import(root, counts, written)
+    except BaseException:
+        written.remove_unreferenced()
+        raise
+    finally:
+        written.close()
     return counts
+
+
+class FilesWritten:
+    """The log files an import is about to write, listed on disk before each is written: if the
+    import fails they are removed; if it is killed, the next import removes them
+    (:func:`recover_killed_imports`)."""
+
+    def __init__(self):
+        folder = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"import-{os.getpid()}-{uuid.uuid4().hex}.pending"
+        self.names: list[str] = []
+
+    def add(self, name: str) -> None:
+        self.names.append(name)
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def remove_unreferenced(self) -> None:
+        _remove_unreferenced(self.names)
+
+    def close(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _remove_unreferenced(names: list[str]) -> None:
+    for name in names:
+        if not LogExcerpt.all_objects.filter(raw=name).exists():  # removed excerpts keep their bytes
+            LogExcerpt.raw.field.storage.delete(name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def recover_killed_imports() -> None:
+    """Remove the files of imports that were killed half-way (their process is gone and their
+    list is still there) that no row references: a killed import leaves nothing behind."""
+    for pending in (Path(settings.MEDIA_ROOT) / "logs" / "incoming").glob("import-*.pending"):
+        pid = pending.name.split("-")[1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            _remove_unreferenced(pending.read_text(encoding="utf-8").split())
+            pending.unlink(missing_ok=True)
+
+
+def _import(root: Node, counts: dict[str, int], written: FilesWritten) -> None:
+    providers = {p.name: p for p in Provider.objects.all()}
+    for node in root.items("providers"):
+        name = node.text("name", required=True)
+        if name not in providers:
+            provider = Provider(
+                name=name,
+                url=node.text("url"),
+                status_page_url=node.text("status_page_url"),
+                notes=node.text("notes"),
+            )
+            providers[name] = _save(node, provider)
+            counts["providers"] += 1
+            for channel in node.items("support_channels"):
+                _save(
+                    channel,
+                    SupportChannel(
+                        provider=provider,
+                        channel=channel.choice("channel", SupportContact.Channel),
+                        days=channel.text("days") or SupportChannel._meta.get_field("days").default,
+                        opens=channel.clock("opens"),
+                        closes=channel.clock("closes"),
+                        time_zone=channel.text("time_zone") or "UTC",
+                        notes=channel.text("notes"),
+                    ),
+                )
+    services = {(s.provider.name, s.name): s for s in Service.objects.select_related("provider")}
+    for node in root.items("services"):
+        provider = _provider(node, providers)
+        key = (provider.name, node.text("name", required=True))
+        if key not in services:
+            service = Service(
+                provider=provider,
+                name=key[1],
+                host=node.text("host"),
+                time_zone=node.text("time_zone") or "UTC",
+                is_trial=node.boolean("is_trial"),
+                started_on=node.day("started_on"),
+                ended_on=node.day("ended_on"),
+                sla_uptime=node.decimal("sla_uptime"),
+                sla_credits=node.text("sla_credits"),
+                sla_claim_days=node.integer("sla_claim_days"),
+                notes=node.text("notes"),
+            )
+            services[key] = _save(node, service)
+            counts["services"] += 1
+    seen_uids: dict[uuid.UUID, str] = {}
+    for node in root.items("incidents"):
+        if _import_incident(node, providers, services, seen_uids, written):
+            counts["incidents"] += 1
+        else:
+            counts["incidents_skipped"] += 1
+    for node in root.items("support_contacts"):
+        _import_contact(node, _provider(node, providers), None)
 
 
 def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
@@ -360,13 +458,16 @@ def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
     return providers[name]
 
 
-def _import_incident(node: Node, providers, services) -> bool:
+def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID, str], written: FilesWritten) -> bool:
     uid = None
     if node.text("uid"):
         try:
             uid = uuid.UUID(node.text("uid"))
         except ValueError:
             raise node.fail("uid", "not a UUID") from None
+        if uid in seen_uids:
+            raise node.fail("uid", f"the same uid as {seen_uids[uid]}: an incident appears once in a document")
+        seen_uids[uid] = node.path
         if Incident.objects.filter(uid=uid).exists():
             return False
     provider = _provider(node, providers)
@@ -430,9 +531,18 @@ def _import_incident(node: Node, providers, services) -> bool:
                 get_zone(zone)
             except ValueError:
                 raise log.fail("time_zone", f"{zone!r} is not a time zone") from None
-        excerpt.store(_log_bytes(log))
+        if year is not None and (problem := bounds.year_problem(year)):
+            raise log.fail("year", problem)
+        data = _log_bytes(log)
+        _check(log, excerpt)
+        excerpt.sha256 = sha256_hex(data)
+        written.add(log_upload_path(excerpt, excerpt.name))
+        excerpt.store(data)
         _check_hash(log, excerpt.sha256)
-        read_excerpt(excerpt, zone, year)
+        try:
+            read_excerpt(excerpt, zone, year)
+        except DatabaseError as exc:
+            raise log.fail("raw_text", f"a line the database cannot store ({exc.__class__.__name__})") from None
     return True
 
 
@@ -492,7 +602,10 @@ def _log_bytes(node: Node) -> bytes:
             return base64.b64decode(node.text("raw_base64"), validate=True)
         except (binascii.Error, ValueError):
             raise node.fail("raw_base64", "not base64") from None
-    return node.text("raw_text", required=True).encode("utf-8")
+    text = node.text("raw_text", required=True)
+    if problem := bounds.unicode_problem(text):  # NUL may stand in a log: it is kept as bytes
+        raise node.fail("raw_text", problem)
+    return text.encode("utf-8")
 
 
 def _check_hash(node: Node, actual: str) -> None:

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -50,6 +51,8 @@ class Scorecard:
     maintenance: timedelta
     months: list[availability.Month]
     services: list[ServiceCard]
+    stale: list[Incident]  # open incidents with a down and no up for longer than STALE_DOWN_AFTER_DAYS
+    stale_down: timedelta  # the part of ``observed`` those open downs make
     mttr: timedelta | None
     notice_start_error: timedelta | None
     notice_end_error: timedelta | None
@@ -74,6 +77,8 @@ class Scorecard:
             "incidents_by_kind": self.by_kind,
             "observed_downtime_s": seconds(self.observed),
             "maintenance_s": seconds(self.maintenance),
+            "stale_open_downs": len(self.stale),
+            "stale_down_s": seconds(self.stale_down),
             "availability_by_month": {
                 m.key: round(m.availability, 2) for m in self.months if m.availability is not None
             },
@@ -107,21 +112,31 @@ def _rented(service: Service, incidents: list[Incident], zone) -> downtime.Inter
     """When the service was rented: its start and end dates, else from the month of its first
     recorded fact, open-ended."""
     if service.started_on:
-        start = datetime.combine(service.started_on, time(), tzinfo=zone)
+        start = downtime.as_utc(datetime.combine(service.started_on, time(), tzinfo=zone))
     elif incidents:
-        first = timezone.localtime(min(i.started_at for i in incidents), zone)
-        start = first.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        first = timezone.localtime(downtime.as_utc(min(i.started_at for i in incidents)), zone)
+        start = downtime.as_utc(first.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
     else:
         return None
-    end = (datetime.combine(service.ended_on, time(), tzinfo=zone) + timedelta(days=1)) if service.ended_on else None
-    return downtime.Interval(start, end or datetime(9999, 1, 1, tzinfo=zone))
+    if service.ended_on:
+        end = downtime.as_utc(datetime.combine(service.ended_on, time(), tzinfo=zone)) + timedelta(days=1)
+    else:
+        end = downtime.CEILING
+    return downtime.Interval(start, max(start, end))
+
+
+def stale_downs(incidents: list[Incident], now: datetime) -> list[Incident]:
+    """Open incidents whose last down has had no up for longer than STALE_DOWN_AFTER_DAYS."""
+    after = timedelta(days=settings.STALE_DOWN_AFTER_DAYS)
+    return [i for i in incidents if i.is_open and i.totals.stale(now, after)]
 
 
 def build(provider: Provider, year: int | None = None, now: datetime | None = None) -> Scorecard:
     now = now or timezone.now()
     selected: list[Incident] = []
     cards: list[ServiceCard] = []
-    observed = maintenance_total = downtime.ZERO
+    stale: list[Incident] = []
+    observed = maintenance_total = stale_total = downtime.ZERO
     for service in provider.services.all():
         zone = get_zone(service.time_zone)
         window = _window(year, zone)
@@ -130,6 +145,9 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
         selected += mine
         unplanned = downtime.union(x for i in every if i.kind != Incident.Kind.MAINTENANCE for x in i.totals.down)
         planned = downtime.union(x for i in every if i.kind == Incident.Kind.MAINTENANCE for x in i.totals.down)
+        open_too_long = [i for i in stale_downs(every, now) if i.kind != Incident.Kind.MAINTENANCE]
+        stale += [i for i in open_too_long if i in mine]
+        stretches = [downtime.Interval(i.totals.open_since, now) for i in open_too_long]
         rented = _rented(service, every, zone)
         if window is not None:
             first, last = (year, 1), (year, 12)
@@ -139,7 +157,7 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
             first, last = (local_start.year, local_start.month), (local_end.year, local_end.month)
         else:
             first = last = None
-        months = availability.months(unplanned, planned, zone, first, last, rented, now) if first else []
+        months = availability.months(unplanned, planned, zone, first, last, rented, now, stretches) if first else []
         card = ServiceCard(service, months)
         for m in months:
             card.terms.append(
@@ -153,6 +171,7 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
         cards.append(card)
         observed += sum((m.down for m in months), downtime.ZERO) if months else downtime.ZERO
         maintenance_total += sum((m.maintenance for m in months), downtime.ZERO)
+        stale_total += sum((m.stale_down for m in months), downtime.ZERO)
 
     outages = [i for i in selected if i.kind != Incident.Kind.MAINTENANCE]
     spans = [i.totals.span for i in outages if i.totals.down and i.totals.last_up]
@@ -187,6 +206,8 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
         maintenance=maintenance_total,
         months=availability.combined([card.months for card in cards]),
         services=cards,
+        stale=stale,
+        stale_down=stale_total,
         mttr=sum(spans, downtime.ZERO) / len(spans) if spans else None,
         notice_start_error=_median(starts),
         notice_end_error=_median(ends),
@@ -204,4 +225,4 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
 
 
 def _in_year(moment: datetime, year: int | None, zone) -> bool:
-    return year is None or timezone.localtime(moment, zone).year == year
+    return year is None or timezone.localtime(downtime.as_utc(moment), zone).year == year

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,7 +24,10 @@ def envlist(name: str, default: str) -> list[str]:
 
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Only the account running the app can read what it writes: DATA_DIR 0700, files 0600.
+os.umask(0o077)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+DATA_DIR.chmod(0o700)
 
 
 def _secret_key() -> str:
@@ -54,6 +58,8 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "simple_history",
+    "axes",
+    "django_tasks_db",
     "journal",
 ]
 
@@ -65,12 +71,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "journal.middleware.RefusedUploadMiddleware",
+    "journal.middleware.RoleMiddleware",
+    "journal.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "journal.middleware.ViewerTimeZoneMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "journal.urls"
@@ -88,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.tz",
                 "django.template.context_processors.csp",
+                "journal.roles.context",
             ],
         },
     },
@@ -112,12 +123,18 @@ else:
             },
         }
     }
+    for existing in SQLITE_PATH.parent.glob(f"{SQLITE_PATH.name}*"):  # with its -wal and -shm
+        existing.chmod(0o600)  # files made before the umask above: readable by the owner only
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -143,9 +160,18 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Form fields other than files (pasted log lines included); larger bodies are refused with 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
+STALE_DOWN_AFTER_DAYS = envint("STALE_DOWN_AFTER_DAYS", 7)  # a down with no up for longer is flagged
 LOG_UPLOAD_MAX_BYTES = envint("LOG_UPLOAD_MAX_BYTES", 1024**3)  # larger uploads are refused
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "journal.uploads.RefusingUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -161,8 +187,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 14 * 24 * 3600)
+SECURE_COOKIES = envbool("SECURE_COOKIES", False)  # every cookie the app sets is Secure
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+if envbool("BEHIND_TLS_PROXY", False):  # the proxy sets X-Forwarded-Proto (see README)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT failures for one username, or
+# from one address, sign-in is refused for LOGIN_COOLOFF_MINUTES, the admin's login included.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy every request comes from the proxy: name the header that holds the
+# client's address (e.g. HTTP_X_REAL_IP), set by the proxy and never passed on from clients.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "REMOTE_ADDR")
+
+
+def _client_ip(request) -> str:
+    return request.META.get(CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
+
+
+AXES_CLIENT_IP_CALLABLE = _client_ip
 
 LOGGING = {
     "version": 1,
@@ -170,3 +221,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Heavy work (reading logs) runs on a worker: `manage.py worker` (see README, "Running").
+# The queue lives in the database, so workers on several machines share it (PostgreSQL).
+# Progress (lines read so far) goes through the cache, outside the reading's transaction:
+# a file cache is shared by the processes of one machine; set CACHE_LOCATION to a
+# directory every machine shares, or configure a shared cache, when workers run elsewhere.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_LOCATION", DATA_DIR / "cache"),
+    }
+}
+LOG_READING_STALLED_AFTER = envint("LOG_READING_STALLED_AFTER", 900)  # seconds without progress

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta, tzinfo
 
 from django.utils import timezone
 
-from journal.downtime import Interval, format_duration
+from journal.downtime import Interval, as_utc, format_duration
 
 STEPS = [timedelta(minutes=m) for m in (1, 5, 10, 15, 30, 60, 120, 180, 360, 720)] + [
     timedelta(days=d) for d in (1, 2, 7, 14, 30, 91, 182, 365)
 ]
 MAX_TICKS = 8
+MAX_PAD = timedelta(days=365)  # keeps the axis inside the calendar however long the span
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,16 @@ def layout(
     contacts: list[tuple[datetime, str, str]],
     zone: tzinfo,
 ) -> Bar | None:
-    """Place everything on one axis; None when there is nothing to place."""
+    """Place everything on one axis; None when there is nothing to place. Times are clamped
+    as the arithmetic clamps them (journal.downtime.as_utc)."""
+    markers = [(as_utc(at), kind, label) for at, kind, label in markers]
+    contacts = [(as_utc(at), kind, label) for at, kind, label in contacts]
     moments = [m for i in [*down, *degraded, *([claimed] if claimed else [])] for m in (i.start, i.end)]
     moments += [at for at, _, _ in markers] + [at for at, _, _ in contacts]
     if not moments:
         return None
     first, last = min(moments), max(moments)
-    pad = max((last - first) * 0.03, timedelta(minutes=5))
+    pad = min(max((last - first) * 0.03, timedelta(minutes=5)), MAX_PAD)
     start, end = first - pad, last + pad
     total = (end - start).total_seconds()
 

@@ -2,18 +2,29 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from journal.views import dashboard, evidence, incidents, logs, preferences, providers, scorecards
+from journal.views import accounts, dashboard, evidence, incidents, logs, preferences, providers, scorecards, share
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts.SignIn.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", accounts.PasswordChange.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("users/", accounts.user_list, name="user_list"),
+    path("users/<int:pk>/role/", accounts.user_role, name="user_role"),
+    path("users/<int:pk>/active/", accounts.user_active, name="user_active"),
+    path("users/<int:pk>/password/", accounts.user_password, name="user_password"),
+    path("share/<str:token>/", share.shared_incident, name="shared_incident"),
+    path("share/<str:token>/logs/<int:item>/", share.shared_log, name="shared_log"),
+    path("share/<str:token>/logs/<int:item>/raw/", share.shared_log_download, name="shared_log_download"),
     path("time-zone/", preferences.set_time_zone, name="set_time_zone"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/new/", incidents.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
     path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident_edit"),
     path("incidents/<int:pk>/evidence.zip", incidents.evidence_pack, name="evidence_pack"),
+    path("incidents/<int:pk>/share/", share.share_links, name="share_new"),
+    path("incidents/<int:pk>/share/<int:item>/revoke/", share.share_revoke, name="share_revoke"),
     path("incidents/<int:pk>/<slug:kind>/new/", evidence.evidence_new, name="evidence_new"),
     path("incidents/<int:pk>/<slug:kind>/<int:item>/edit/", evidence.evidence_edit, name="evidence_edit"),
     path("incidents/<int:pk>/<slug:kind>/<int:item>/delete/", evidence.evidence_delete, name="evidence_delete"),

@@ -13,6 +13,7 @@ from journal.models import (
     SupportContact,
     TimelineEvent,
 )
+from journal.roles import Role, set_role
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -24,6 +25,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password("correct horse battery")
+    role = Role.EDITOR  # the journal's tests write; viewers and admins are asked for by name
+
+    @classmethod
+    def _create(cls, model_class, *args, role: Role = Role.EDITOR, **kwargs):
+        user = super()._create(model_class, *args, **kwargs)
+        set_role(user, role)
+        return user
 
 
 class ProviderFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login"}
+PUBLIC = {"login", "shared_incident", "shared_log", "shared_log_download"}  # share links: tests/test_share.py
 SAMPLE_ARGS = {
     "pk": "1",
     "item": "1",

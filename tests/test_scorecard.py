@@ -282,7 +282,7 @@ def test_the_evidence_pack_holds_summary_notices_logs_and_a_manifest(client_alic
     assert pack.read("logs/01-messages_FreeBSD_syslog_JST") == vps.log_excerpts.get().read_bytes()
     summary = pack.read("summary.md").decode()
     assert "- Observed down: 3h 01m" in summary and "- Provider claimed: 6h 53m" in summary
-    assert "2012-07-20 10:05:00 JST: Control panel shows status 稼働中" in summary
+    assert '2012-07-20 10:05:00 JST: "Control panel shows status 稼働中' in summary
     sums = dict(reversed(line.split("  ")) for line in pack.read("SHA256SUMS").decode().splitlines())
     assert sums["notices/01.txt"] == hashlib.sha256(pack.read("notices/01.txt")).hexdigest()
     assert len(sums) == 3

@@ -1,9 +1,15 @@
 """Placing wall-clock readings from a log in time: the zone they were written in, the year
-when the format has none (with the Dec 31 → Jan 1 rollover), and DST gaps and folds."""
+when the format has none (with the Dec 31 → Jan 1 rollover), DST gaps and folds, and the
+range a log's time can lie in (1970 to tomorrow)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from django.utils import timezone
+
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+SKEW = timedelta(days=1)  # how far ahead of now a log's clock may run
 
 
 class Clock:
@@ -15,10 +21,12 @@ class Clock:
     incident). A month that falls back by more than six (December → January) starts the next
     year. A time the zone skipped (DST gap) is read with the offset before the change. A time
     the zone showed twice (DST fold) is the first one, unless that would put the line before
-    the line above it and the second one would not.
+    the line above it and the second one would not. A time before 1970 or more than a day
+    ahead of now (year 1, year 9999: a wrong clock or a forged line) is no time.
     """
 
     def __init__(self, zone: tzinfo, year: int, near: datetime | None = None):
+        self.latest = timezone.now() + SKEW
         self.zone = zone
         self.year = year
         self.near = near.astimezone(zone) if near else None
@@ -35,15 +43,21 @@ class Clock:
         year = int(year) if year else self._year_for(month)
         try:
             moment = datetime(year, month, day, hour, minute, second, micro, tzinfo=self.zone).astimezone(UTC)
-        except ValueError:  # Feb 30 and the like
+        except (ValueError, OverflowError):  # Feb 30, year 0 or 10000 after the rollover, year 1 east of UTC
             return None
         if self.last is not None and moment < self.last:
             second_reading = datetime(year, month, day, hour, minute, second, micro, tzinfo=self.zone, fold=1)
             later = second_reading.astimezone(UTC)
             if later >= self.last:
                 moment = later
+        if self.check(moment) is None:
+            return None
         self.last = moment
         return moment
+
+    def check(self, moment: datetime | None) -> datetime | None:
+        """The moment when it lies between 1970 and a day from now, else None."""
+        return moment if moment is not None and EARLIEST <= moment <= self.latest else None
 
     def _year_for(self, month: int) -> int:
         if self.last_month is None:

@@ -1,30 +1,44 @@
 """Reading a stored log excerpt into lines and suggestions.
 
-Streams the stored bytes block by block and writes lines in batches with the database
-cursor's executemany (the ORM's per-object cost is too much for a million lines), so memory
-stays flat whatever the file's size. Lines in = lines stored: every line is stored, parsed
-or not. Runs in one transaction: an excerpt is read whole or not at all.
+Streams the stored bytes block by block (decompressing gzip and bzip2 as it goes) and writes
+lines in batches with the database cursor's executemany (the ORM's per-object cost is too much
+for a million lines), so memory stays flat whatever the file's size. Lines in = lines stored:
+every line is stored, parsed or not. Runs in one transaction: an excerpt is read whole or not
+at all (a process killed half-way leaves the lines as they were; reading again works).
+What a reader should know (a binary file, few lines parsed, times out of range) is kept as
+the excerpt's warnings.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import batched
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from journal.logs.clock import Clock
 from journal.logs.formats import parse_line
-from journal.logs.lines import SAMPLE, decode_lines, detect_encoding, read_blocks, split_lines
+from journal.logs.lines import (
+    Decoder,
+    Decompressed,
+    binary_reason,
+    compression_named,
+    compression_of,
+    split_lines,
+    with_sample,
+)
 from journal.logs.rules import match_lines
 from journal.logs.suggest import DEFAULT_GAP, Suggester, Suggestion
 from journal.models import LogExcerpt, LogLine, LogSuggestion
 from journal.timezones import get_zone
 
 BATCH = 5000
+MOSTLY_UNPARSED = 0.5  # below this share of lines parsed, the excerpt warns
 COLUMNS = ["excerpt_id", "number", "at", "host", "program", "pid", "prefix", "message", "format", "rule"]
 
 
@@ -34,7 +48,12 @@ class Reading:
 
     lines: int = 0
     parsed: int = 0
+    untimed: int = 0  # lines whose time was written but lies before 1970, after tomorrow, or off the calendar
     encoding: str = ""
+    compression: str = ""
+    binary: str = ""  # why the bytes do not look like a text log, or ""
+    named: str = ""  # the compression the file's name promises
+    damage: str = ""  # what was wrong with damaged compressed data, and what was read
     formats: Counter = field(default_factory=Counter)
     first_at: datetime | None = None
     last_at: datetime | None = None
@@ -44,12 +63,40 @@ class Reading:
     def unparsed(self) -> int:
         return self.lines - self.parsed
 
+    @property
+    def warnings(self) -> list[str]:
+        """What someone relying on this excerpt should know, in plain words."""
+        found = []
+        if self.binary:
+            found.append(f"This does not look like a text log: {self.binary}. Its lines are kept as read.")
+        if self.damage:
+            found.append(f"Compressed data: {self.damage}.")
+        elif self.named and self.named != self.compression:
+            found.append(f"The name says {self.named} but the bytes are not {self.named}-compressed: read as they are.")
+        if self.lines and self.parsed < self.lines * MOSTLY_UNPARSED:
+            found.append(
+                f"Mostly unparsed: only {self.parsed} of {self.lines} lines ({self.parsed * 100 // self.lines} %) "
+                "fit a known log format."
+            )
+        if self.untimed:
+            found.append(
+                f"{self.untimed} lines have a time before 1970, more than a day ahead, or not on the calendar: "
+                "they are kept with no time."
+            )
+        return found
+
 
 def read_excerpt(
-    excerpt: LogExcerpt, zone_name: str | None = None, year: int | None = None, gap: timedelta = DEFAULT_GAP
+    excerpt: LogExcerpt,
+    zone_name: str | None = None,
+    year: int | None = None,
+    gap: timedelta = DEFAULT_GAP,
+    progress: Callable[[int], None] | None = None,
 ) -> Reading:
     """(Re-)read the excerpt's lines: times without a zone in ``zone_name`` (default: the
-    service's), times without a year in ``year`` (default: the incident's)."""
+    service's), times without a year in ``year`` (default: the incident's). ``progress`` is
+    told the lines read so far after each batch. Raises LogReadError (nothing changed) when
+    a compressed file holds more than LOG_UPLOAD_MAX_BYTES once decompressed."""
     zone_name = zone_name or excerpt.incident.service.time_zone
     zone = get_zone(zone_name)
     explicit_year = year is not None
@@ -58,9 +105,10 @@ def read_excerpt(
     with transaction.atomic():
         excerpt.clear_lines()
         with excerpt.raw.open("rb") as fh:
-            reading = _read(excerpt.pk, fh, clock, Suggester(gap, describe=_summary))
+            reading = _read(excerpt, fh, clock, Suggester(gap, describe=_summary), progress)
         _save_suggestions(excerpt, reading.suggestions)
-        excerpt.encoding = reading.encoding
+        excerpt.encoding, excerpt.compression = reading.encoding, reading.compression
+        excerpt.warnings = reading.warnings
         excerpt.time_zone, excerpt.year = zone_name, year
         excerpt.line_count, excerpt.parsed_count = reading.lines, reading.parsed
         excerpt.formats = dict(reading.formats.most_common())
@@ -70,10 +118,14 @@ def read_excerpt(
     return reading
 
 
-def _read(excerpt_id: int, fh, clock: Clock, suggester: Suggester) -> Reading:
-    sample = fh.read(SAMPLE)
+def _read(excerpt: LogExcerpt, fh, clock: Clock, suggester: Suggester, progress) -> Reading:
+    compression = compression_of(fh.read(4))
     fh.seek(0)
-    reading = Reading(encoding=detect_encoding(sample))
+    decompressed = Decompressed(fh, compression, settings.LOG_UPLOAD_MAX_BYTES)
+    sample, blocks = with_sample(decompressed)
+    reading = Reading(compression=compression, binary=binary_reason(sample), named=compression_named(excerpt.name))
+    decoder = Decoder(sample)
+    excerpt_id = excerpt.pk
     adapt = _datetime_adapter()
     sql = _insert_sql()
     formats = reading.formats
@@ -81,8 +133,8 @@ def _read(excerpt_id: int, fh, clock: Clock, suggester: Suggester) -> Reading:
     last_wall, at, stored_at = None, None, None  # lines often share a timestamp: place it once
     previous = None  # (number, time, line) of the last line with a time
     with connection.cursor() as cursor:
-        for batch in batched(split_lines(read_blocks(fh)), BATCH):
-            texts = decode_lines([data for data, _ in batch], reading.encoding)
+        for batch in batched(split_lines(blocks), BATCH):
+            texts = decoder.decode([data for data, _ in batch])
             detected = match_lines(texts)
             rows = []
             for index, ((data, length), text) in enumerate(zip(batch, texts, strict=True)):
@@ -98,7 +150,7 @@ def _read(excerpt_id: int, fh, clock: Clock, suggester: Suggester) -> Reading:
                         suggester.feed(number, None, rule_name, text, previous)
                     continue
                 if parsed.wall is None or parsed.wall != last_wall:
-                    at = parsed.at if parsed.wall is None else clock.place(parsed.wall)
+                    at = clock.check(parsed.at) if parsed.wall is None else clock.place(parsed.wall)
                     last_wall, stored_at = parsed.wall, adapt(at)
                     if at is not None:
                         if reading.first_at is None or at < reading.first_at:
@@ -107,6 +159,8 @@ def _read(excerpt_id: int, fh, clock: Clock, suggester: Suggester) -> Reading:
                             reading.last_at = at
                 parsed_count += 1
                 formats[parsed.format] += 1
+                if at is None and (parsed.wall is not None or parsed.at is not None):
+                    reading.untimed += 1
                 rows.append((excerpt_id, number, stored_at, parsed.host[:255], parsed.program[:255], parsed.pid,
                              parsed.prefix, parsed.message, parsed.format, rule_name))  # fmt: skip
                 if rule_name or suggester.waiting:
@@ -114,6 +168,10 @@ def _read(excerpt_id: int, fh, clock: Clock, suggester: Suggester) -> Reading:
                 if at is not None:
                     previous = (number, at, parsed)
             cursor.executemany(sql, rows)
+            if progress:
+                progress(number)
+    reading.encoding = decoder.encoding
+    reading.compression, reading.damage = decompressed.compression, decompressed.damage
     reading.parsed = parsed_count
     reading.lines = number
     reading.suggestions = suggester.found

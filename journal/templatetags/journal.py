@@ -1,13 +1,16 @@
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from django import template
-from django.utils import timezone
+from django.conf import settings
+from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
 from markdown_it import MarkdownIt
 
 from journal.downtime import format_duration
 
 register = template.Library()
+
+OUT_OF_RANGE = "out of range"
 
 # CommonMark with raw HTML switched off: user text can never inject markup, and
 # markdown-it's link validation refuses javascript: and data: URLs.
@@ -26,9 +29,48 @@ def stamp(value: datetime | None, zone: tzinfo | None = None) -> str:
     (strftime, because the timeline formats two of these per event, thousands of times.)"""
     if value is None:
         return ""
-    if zone is None:
-        return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
-    return f"{timezone.localtime(value, zone):%Y-%m-%d %H:%M:%S %Z}"
+    local = _local(value, zone)
+    if local is None:
+        return OUT_OF_RANGE
+    return f"{local:%Y-%m-%d %H:%M:%S}" if zone is None else f"{local:%Y-%m-%d %H:%M:%S %Z}"
+
+
+@register.filter(expects_localtime=False)
+def when(value: datetime | None, format_string: str = "Y-m-d H:i") -> str:
+    """Django's ``date`` filter for a datetime in the viewer's zone, that says "out of range"
+    for a stored value the zone cannot show (year 1 west of UTC, year 9999 east of it)."""
+    if value is None:
+        return ""
+    local = _local(value, None)
+    return OUT_OF_RANGE if local is None else dateformat.format(local, format_string)
+
+
+def _local(value: datetime, zone: tzinfo | None) -> datetime | None:
+    try:
+        return timezone.localtime(value, zone)
+    except OverflowError:
+        return None
+
+
+@register.simple_tag
+def stale_after_days() -> int:
+    return settings.STALE_DOWN_AFTER_DAYS
+
+
+@register.filter
+def ahead(value: datetime | None) -> bool:
+    """Whether a time lies in the future (an announced window)."""
+    return value is not None and value > timezone.now()
+
+
+@register.filter
+def stale_since(incident) -> datetime | None:
+    """When the down still open on an open incident began, if it has had no up for longer than
+    STALE_DOWN_AFTER_DAYS; else None."""
+    totals = incident.totals
+    if incident.is_open and totals.stale(timezone.now(), timedelta(days=settings.STALE_DOWN_AFTER_DAYS)):
+        return totals.open_since
+    return None
 
 
 @register.filter

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
-from journal.models import Incident, ProviderNotice, Removable, VersionConflict
+from journal.models import Incident, LogExcerpt, ProviderNotice, Removable, VersionConflict
 from journal.views.access import incident_for_page
 from journal.views.conflicts import conflict, save_versioned
 from journal.views.evidence_forms import KINDS, evidence_form, evidence_kind, read_notice
@@ -62,6 +62,9 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
         save_versioned(form, _save)
     except VersionConflict as exc:
         return _show_form(request, incident, form, status=409, conflict=conflict(form, exc.current))
+    except ValidationError as exc:  # found only on saving (a log that cannot be read)
+        form.add_error(None, exc)
+        return _show_form(request, incident, form, status=422)
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 
@@ -118,7 +121,11 @@ def evidence_restore(request: HttpRequest, pk: int, kind: str, item: int) -> Htt
 
 def log_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
     """The log exactly as it was received (also after it was removed from the incident)."""
-    excerpt = _get_item(incident_for_page(request, pk), "logs", item, removed=True)
+    return log_file_response(_get_item(incident_for_page(request, pk), "logs", item, removed=True))
+
+
+def log_file_response(excerpt: LogExcerpt) -> FileResponse:
+    """An excerpt's bytes as received, as a download with their SHA-256 in a header."""
     response = FileResponse(
         excerpt.raw.open("rb"),
         as_attachment=True,

@@ -19,23 +19,32 @@ def render_incident(request: HttpRequest, incident: Incident) -> HttpResponse:
     if request.htmx:
         template += "#evidence"
     context = {
-        "incident": incident,
-        "service": incident.service,
-        "service_zone": get_zone(incident.service.time_zone),
+        **evidence_context(incident, logs_url=reverse("log_excerpt", args=[incident.pk, 0]).removesuffix("0/")),
         # The timeline may hold thousands of events: its links are built from this prefix
         # rather than reversed once per row.
         "events_url": reverse("evidence_new", args=[incident.pk, "events"]).removesuffix("new/"),
-        "totals": incident.totals,
-        "reconciliation": incident.reconciliation(),
-        "bar": timebar.build(incident),
         "suggestions": incident.pending_suggestions(),
-        "log_context": incident.log_context(),
         "forms": blank_forms(request, incident),
         "earlier_notices": list(incident.earlier_notices()),
         "removed_log_excerpts": list(incident.removed_log_excerpts()),
         "history": Paginator(incident_history(incident), HISTORY_PAGE).get_page(request.GET.get("history")),
     }
     return render(request, template, context)
+
+
+def evidence_context(incident: Incident, logs_url: str) -> dict:
+    """What the evidence partial shows, read-only (the share page shows just this);
+    ``logs_url`` is the prefix of the excerpts' line pages (``<logs_url><id>/``, ``…/raw/``)."""
+    return {
+        "incident": incident,
+        "service": incident.service,
+        "service_zone": get_zone(incident.service.time_zone),
+        "logs_url": logs_url,
+        "totals": incident.totals,
+        "reconciliation": incident.reconciliation(),
+        "bar": timebar.build(incident),
+        "log_context": incident.log_context(),
+    }
 
 
 def incident_changed(request: HttpRequest, incident: Incident, anchor: str) -> HttpResponse:

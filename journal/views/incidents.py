@@ -15,7 +15,8 @@ from journal.views.incident_page import render_incident
 def incident_list(request: HttpRequest) -> HttpResponse:
     filters = IncidentFilter(request.GET)
     page = Paginator(filters.queryset(), 25).get_page(request.GET.get("page"))
-    return render(request, "incidents/list.html", {"filters": filters, "page": page})
+    context = {"filters": filters, "page": page}
+    return render(request, "incidents/list.html", context, status=400 if filters.errors else 200)
 
 
 @vary_on_headers("HX-Request")

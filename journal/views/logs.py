@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRefresh
 
 from journal.forms import LocalDateTimeField, ZoneInput, read_in_zone
 from journal.logs import search
-from journal.logs.importer import read_excerpt
 from journal.models import Incident, LogExcerpt, LogLine, LogSuggestion
+from journal.tasks import enqueue_reading
 from journal.timezones import validate_time_zone
 from journal.views.access import incident_for_page
 from journal.views.incident_page import incident_changed
@@ -77,11 +79,18 @@ def _filtered(excerpt: LogExcerpt, filters: LineFilter) -> QuerySet[LogLine]:
     return lines
 
 
+@vary_on_headers("HX-Request")
 def log_excerpt(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """A window of lines from line ``from`` on (filters narrow them); ``line`` opens the window
-    around one line (permalinks: ?line=123#L123); ``at`` jumps to the first line at that time."""
+    around one line (permalinks: ?line=123#L123); ``at`` jumps to the first line at that time.
+    While the lines are being read, htmx polls here for how far the reading is (a fragment),
+    and is told to refresh the page once it is finished."""
     incident = incident_for_page(request, pk)
     excerpt = _excerpt(incident, item)
+    if request.htmx and request.htmx.target == f"reading-{excerpt.pk}":  # polled while it is read
+        if excerpt.is_finished:
+            return HttpResponseClientRefresh()
+        return render(request, "logs/reading.html", {"excerpt": excerpt})
     zone = request.viewer_zone.key
     filters = LineFilter(request.GET, zone=zone)
     jump = JumpForm(request.GET if "at" in request.GET else None, zone=zone)
@@ -114,7 +123,8 @@ def log_excerpt(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 @require_POST
 def log_reread(request: HttpRequest, pk: int, item: int) -> HttpResponse:
-    """Read the lines again with another zone or year (times written without them change)."""
+    """Queue reading the lines again with another zone or year (times written without them
+    change); the excerpt's page shows how it goes."""
     incident = incident_for_page(request, pk)
     excerpt = _excerpt(incident, item)
     form = ReadForm(request.POST)
@@ -122,12 +132,9 @@ def log_reread(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         for error in form.errors.values():
             messages.error(request, " ".join(error))
         return redirect(excerpt.get_absolute_url())
-    reading = read_excerpt(excerpt, form.cleaned_data["time_zone"], form.cleaned_data["year"])
-    messages.success(
-        request,
-        f"Read {reading.lines} lines again as {excerpt.time_zone}, {excerpt.year}: "
-        f"{len(reading.suggestions)} suggested events.",
-    )
+    zone, year = form.cleaned_data["time_zone"], form.cleaned_data["year"]
+    enqueue_reading(excerpt, zone, year)
+    messages.success(request, f"Reading the lines again as {zone}, {year}.")
     return redirect(excerpt.get_absolute_url())
 
 

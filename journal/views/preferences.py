@@ -1,7 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from journal.forms import ZoneInput
@@ -28,9 +29,14 @@ def set_time_zone(request: HttpRequest) -> HttpResponse:
             next_url = form.cleaned_data["next"]
             if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
                 next_url = "/"
-            response = redirect(next_url)
+            response = HttpResponseRedirect(next_url)  # a URL, never a view name to reverse
             response.set_cookie(
-                VIEWER_TZ_COOKIE, form.cleaned_data["time_zone"], max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+                VIEWER_TZ_COOKIE,
+                form.cleaned_data["time_zone"],
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
+                secure=settings.SECURE_COOKIES,
             )
             messages.success(request, f"Times are now shown in {form.cleaned_data['time_zone']}.")
             return response

@@ -2,7 +2,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from journal import charts
+from journal import bounds, charts
 from journal.models import Provider
 from journal.scorecard import build, provider_for_scorecard
 
@@ -10,7 +10,7 @@ LATEST = 25  # incidents listed on the scorecard; the incident list has them all
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(required=False, min_value=1970, max_value=9999)
+    year = forms.IntegerField(required=False, validators=[bounds.validate_year])
 
     def year_or_none(self) -> int | None:
         return self.cleaned_data["year"] if self.is_valid() else None
@@ -48,7 +48,7 @@ class CompareForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose two to four providers."},
     )
-    year = forms.IntegerField(required=False, min_value=1970, max_value=9999, label="Year (empty: all time)")
+    year = forms.IntegerField(required=False, validators=[bounds.validate_year], label="Year (empty: all time)")
 
     def clean_p(self):
         chosen = self.cleaned_data["p"]

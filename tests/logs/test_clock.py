@@ -1,5 +1,10 @@
 from datetime import UTC, datetime
+from unittest.mock import patch
 from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from journal.logs.clock import Clock
 
@@ -42,3 +47,43 @@ def test_a_time_in_a_dst_gap_does_not_fail():
 
 def test_an_impossible_date_gives_no_time():
     assert Clock(UTC, 2023).place((None, 2, 30, 0, 0, 0, 0)) is None
+
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+@pytest.mark.parametrize(
+    ("zone", "wall"),
+    [
+        (TOKYO, (1, 1, 1, 0, 0, 0, 0)),  # before the calendar once in UTC
+        (NEW_YORK, (9999, 12, 31, 23, 59, 59, 0)),  # after it
+        (UTC, (1, 1, 1, 0, 0, 0, 0)),
+        (UTC, (9999, 12, 31, 23, 59, 59, 0)),
+        (UTC, (1969, 12, 31, 23, 59, 59, 0)),
+        (TOKYO, (None, 12, 31, 23, 59, 59, 0)),  # year-less, in year 9999, then rolled over to 10000 below
+    ],
+)
+def test_times_out_of_range_are_no_time_never_an_error(zone, wall):
+    clock = Clock(zone, 9999)
+    assert clock.place(wall) is None
+    assert clock.place((None, 1, 1, 0, 0, 0, 0)) is None  # year 10000 or 9999: no time either
+
+
+def test_a_line_more_than_a_day_ahead_of_now_has_no_time():
+    with patch("django.utils.timezone.now", return_value=datetime(2026, 11, 26, 3, tzinfo=UTC)):
+        clock = Clock(UTC, 2026)
+    assert clock.place((2026, 11, 27, 2, 59, 59, 0)) == datetime(2026, 11, 27, 2, 59, 59, tzinfo=UTC)
+    assert clock.place((2026, 11, 27, 3, 0, 1, 0)) is None
+    assert clock.check(datetime(2030, 1, 1, tzinfo=UTC)) is None
+    assert clock.check(datetime(1970, 1, 1, tzinfo=UTC)) == datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@given(
+    st.integers(1, 9999),
+    st.integers(1, 12),
+    st.integers(1, 31),
+    st.sampled_from([UTC, TOKYO, NEW_YORK, BERLIN, ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Etc/GMT+12")]),
+)
+def test_any_reading_in_any_zone_is_a_time_in_range_or_none(year, month, day, zone):
+    placed = Clock(zone, 2000).place((year, month, day, 12, 0, 0, 0))
+    assert placed is None or datetime(1970, 1, 1, tzinfo=UTC) <= placed

@@ -30,16 +30,19 @@ def seed_log(outage):
     return LogExcerptFactory(incident=outage, data=demo.FREEBSD_SYSLOG.encode())
 
 
-def test_an_upload_is_read_and_its_suggestions_shown_on_the_incident(client_alice, outage):
-    response = client_alice.post(
-        f"/incidents/{outage.pk}/logs/new/",
-        {
-            "logs-file": SimpleUploadedFile("messages", demo.FREEBSD_SYSLOG.encode()),
-            "logs-name": "",
-        },
-        headers=HX,
-    )
-    text = text_of(response)
+def test_an_upload_is_read_and_its_suggestions_shown_on_the_incident(
+    client_alice, outage, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_alice.post(
+            f"/incidents/{outage.pk}/logs/new/",
+            {
+                "logs-file": SimpleUploadedFile("messages", demo.FREEBSD_SYSLOG.encode()),
+                "logs-name": "",
+            },
+            headers=HX,
+        )
+    text = text_of(client_alice.get(outage.get_absolute_url()))
     assert "19 lines: 16 parsed, 3 unparsed (rfc3164 16)" in text
     assert "What the logs show" in text
     assert (
@@ -133,11 +136,14 @@ def test_jumping_to_a_time_opens_the_first_line_at_it(client_alice, outage, seed
     assert response["Location"].endswith("?line=9#L9")
 
 
-def test_reading_again_with_another_zone(client_alice, outage, seed_log):
-    response = client_alice.post(
-        f"/incidents/{outage.pk}/logs/{seed_log.pk}/read/", {"time_zone": "UTC", "year": "2012"}
-    )
+def test_reading_again_with_another_zone(client_alice, outage, seed_log, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_alice.post(
+            f"/incidents/{outage.pk}/logs/{seed_log.pk}/read/", {"time_zone": "UTC", "year": "2012"}
+        )
     assert response.status_code == 302
+    seed_log.refresh_from_db()
+    assert (seed_log.state, seed_log.time_zone, seed_log.year) == ("read", "UTC", 2012)
     assert seed_log.lines.get(number=1).at == datetime(2012, 7, 20, 8, 12, 37, tzinfo=ZoneInfo("UTC"))
     bad = client_alice.post(
         f"/incidents/{outage.pk}/logs/{seed_log.pk}/read/", {"time_zone": "Mars/Base", "year": "x"}, follow=True

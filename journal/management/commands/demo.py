@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from journal import demo
+from journal.roles import Role, set_role
 
 USERNAME = "demo"
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             self.stdout.write(self._account())
 
     def _account(self) -> str:
-        """Create 'demo' once with a random password kept in DATA_DIR; say how to sign in."""
+        """Create 'demo' (an admin) once with a random password kept in DATA_DIR; say how to sign in."""
         users = get_user_model()
         password_file = settings.DATA_DIR / "demo-password.txt"
         if not users.objects.filter(username=USERNAME).exists():
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             users.objects.create_user(USERNAME, password=password)
             password_file.write_text(password + "\n")
             password_file.chmod(0o600)
+        set_role(users.objects.get(username=USERNAME), Role.ADMIN)
         if password_file.exists():
             password = password_file.read_text().strip()
             return (

@@ -1,8 +1,6 @@
-import json
-
 from django.core.management.base import BaseCommand, CommandError
 
-from journal.portability import DocumentError, import_document
+from journal.portability import DocumentError, import_document, parse
 
 
 class Command(BaseCommand):
@@ -14,13 +12,13 @@ class Command(BaseCommand):
     def handle(self, *args, file, **options):
         try:
             with open(file, encoding="utf-8") as fh:
-                document = json.load(fh)
+                text = fh.read()
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{file}: not JSON ({exc})") from None
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{file}: not UTF-8 ({exc})") from None
         try:
-            counts = import_document(document)
+            counts = import_document(parse(text))
         except DocumentError as exc:
             raise CommandError(f"{file}: {exc}; nothing was imported") from None
         self.stdout.write(

@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from journal import bounds
 from journal.logs.importer import read_excerpt
-from journal.logs.lines import read_blocks
+from journal.logs.lines import LogReadError, read_blocks
 from journal.models import Incident, LogExcerpt
 from journal.timezones import get_zone
 
@@ -21,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--incident", type=int, required=True, help="The incident's id.")
         parser.add_argument("--tz", help="Zone of times written without one (default: the service's).")
-        parser.add_argument("--year", type=int, help="Year of times written without one (default: the incident's).")
+        parser.add_argument(
+            "--year", type=bounds.year_argument, help="Year of times written without one (default: the incident's)."
+        )
         parser.add_argument("--accept", action="store_true", help="Put the suggested events on the timeline.")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
@@ -39,11 +42,21 @@ class Command(BaseCommand):
                 get_zone(tz)
             except ValueError as exc:
                 raise CommandError(str(exc)) from None
-        with transaction.atomic():
+        progress = None
+        if options["verbosity"] >= 2:  # lines read so far, after each batch, on stderr
+
+            def progress(lines: int) -> None:
+                self.stderr.write(f"read {lines} lines")
+                self.stderr.flush()
+
+        with transaction.atomic():  # a process killed half-way leaves no excerpt
             excerpt = LogExcerpt(incident=found, name=source.name)
             with source.open("rb") as fh:
                 excerpt.store_stream(read_blocks(fh))
-            reading = read_excerpt(excerpt, tz, year)
+            try:
+                reading = read_excerpt(excerpt, tz, year, progress=progress)
+            except LogReadError as exc:
+                raise CommandError(f"{path}: {exc}") from None
             if accept:
                 for suggestion in excerpt.suggestions.filter(status="pending"):
                     suggestion.accept()
@@ -53,6 +66,8 @@ class Command(BaseCommand):
             "parsed": reading.parsed,
             "unparsed": reading.unparsed,
             "encoding": reading.encoding,
+            "compression": reading.compression,
+            "warnings": reading.warnings,
             "formats": dict(reading.formats.most_common()),
             "first_at": iso_utc(reading.first_at),
             "last_at": iso_utc(reading.last_at),
@@ -64,10 +79,14 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
             return
+        read_as = ", ".join(filter(None, [summary["encoding"], summary["compression"]]))
+        formats = ", ".join(f"{k} {v}" for k, v in summary["formats"].items()) or "no format"
         self.stdout.write(
             f"{source.name}: {summary['lines']} lines, {summary['parsed']} parsed, {summary['unparsed']} unparsed "
-            f"({summary['encoding']}; {', '.join(f'{k} {v}' for k, v in summary['formats'].items()) or 'no format'})"
+            f"({read_as}; {formats})"
         )
+        for warning in summary["warnings"]:
+            self.stdout.write(f"  warning: {warning}")
         for event in summary["events"]:
             self.stdout.write(f"  {event['type']:<11} {event['at']}  line {event['line']}: {event['text']}")
         if accept:

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from journal import bounds
 from journal.logs.lines import detect_encoding
 from journal.notices import parse_notice
 from journal.timezones import get_zone
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--tz", default="UTC", help="Zone of times the notice names none for (default UTC).")
-        parser.add_argument("--year", type=int, help="Year of dates written without one.")
+        parser.add_argument("--year", type=bounds.year_argument, help="Year of dates written without one.")
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, file, tz="UTC", year=None, format="text", **options):

@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from journal import bounds
 from journal.downtime import format_duration
 from journal.scorecard import build, provider_for_scorecard
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("provider", help="The provider's exact name.")
-        parser.add_argument("--year", type=int)
+        parser.add_argument("--year", type=bounds.year_argument)
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, provider, year=None, format="text", **options):

@@ -44,7 +44,7 @@ def _run(statements):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journal', '0002_history_versions'),
+        ('journal', '0006_merge'),
     ]
 
     operations = [
