@@ -640,6 +640,9 @@ class LogExcerpt(Versioned, Removable):
     # time_zone and year above change once it has read the lines.
     reading_zone = models.CharField(max_length=64, blank=True)
     reading_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # SQLite: when the worker put the lines into the text index (journal.logs.search), after
+    # reading them; until then (and on PostgreSQL, whose index needs no step) search scans.
+    text_indexed_at = models.DateTimeField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -721,12 +724,15 @@ class LogExcerpt(Versioned, Removable):
             return fh.read()
 
     def clear_lines(self) -> None:
-        """Forget the lines read (events accepted from them stay, unlinked), fast for millions."""
+        """Forget the lines read (events accepted from them stay, unlinked), fast for millions;
+        their rows in the text index go with them (a trigger of the log_search migration)."""
         if self.pk is None:
             return
         TimelineEvent.objects.filter(log_line__excerpt=self).update(log_line=None)
         LogSuggestion.objects.filter(excerpt=self).delete()
         LogLine.objects.filter(excerpt=self)._raw_delete(LogLine.objects.db)
+        LogExcerpt.all_objects.filter(pk=self.pk).update(text_indexed_at=None)
+        self.text_indexed_at = None
 
 
 class LogLine(models.Model):

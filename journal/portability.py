@@ -40,6 +40,7 @@ from journal.models import (
     log_upload_path,
     sha256_hex,
 )
+from journal.tasks import enqueue_indexing
 from journal.timezones import get_zone
 
 FORMAT = "incident-journal"
@@ -543,6 +544,7 @@ def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID,
             read_excerpt(excerpt, zone, year)
         except DatabaseError as exc:
             raise log.fail("raw_text", f"a line the database cannot store ({exc.__class__.__name__})") from None
+        enqueue_indexing(excerpt)
     return True
 
 

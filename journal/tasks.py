@@ -1,5 +1,6 @@
 """Work done off the request, on a worker (`manage.py worker`, django.tasks with the
-django-tasks-db backend): reading a log excerpt's lines after an upload or a "read again".
+django-tasks-db backend): reading a log excerpt's lines after an upload or a "read again",
+then putting them into SQLite's text index (journal.logs.search; the viewer scans until then).
 
 The excerpt's state says where its reading stands: queued → reading → read (or failed, with
 the reason). The lines, the counts and the "read" state are written in the importer's one
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from journal.logs import search
 from journal.logs.importer import read_excerpt
 from journal.logs.lines import LogReadError
 from journal.models import LogExcerpt
@@ -71,7 +73,20 @@ def read_log(excerpt_id: int) -> int:
         raise
     finally:
         cache.delete(excerpt.progress_key)
+    enqueue_indexing(excerpt)
     return reading.lines
+
+
+def enqueue_indexing(excerpt: LogExcerpt) -> None:
+    """Queue putting the excerpt's lines into the text index once they are committed."""
+    transaction.on_commit(lambda: index_log_text.enqueue(excerpt.pk))
+
+
+@task()
+def index_log_text(excerpt_id: int) -> int:
+    """Put a read excerpt's lines into the text index; returns how many (0 when it is not read,
+    indexed already, or on PostgreSQL, whose index needs no step)."""
+    return search.index_text(excerpt_id)
 
 
 def _failed(excerpt: LogExcerpt, reason: str) -> None:

@@ -14,6 +14,7 @@ from journal.models import (
     TimelineEvent,
 )
 from journal.roles import Role, set_role
+from journal.tasks import index_log_text
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
 
@@ -98,8 +99,15 @@ class LogExcerptFactory(factory.django.DjangoModelFactory):
     name = "messages"
 
     @classmethod
-    def _create(cls, model_class, *args, data: bytes = b"Jul 20 08:12:37 host sshd[1205]: bye\n", **kwargs):
+    def _create(
+        cls, model_class, *args, data: bytes = b"Jul 20 08:12:37 host sshd[1205]: bye\n", indexed=True, **kwargs
+    ):
+        """Stored and read; its text indexed too, as the worker does after reading, unless
+        ``indexed`` is false."""
         excerpt = model_class(*args, **kwargs)
         excerpt.store(data)
         read_excerpt(excerpt)
+        if indexed:
+            index_log_text.enqueue(excerpt.pk)  # the ImmediateBackend runs it at once
+            excerpt.refresh_from_db(fields=["text_indexed_at"])
         return excerpt

@@ -1,6 +1,6 @@
 """Log reading off the request (journal.tasks): the upload returns at once with the excerpt
 queued, the pages poll while it is read, a stalled reading is queued again, and the
-database backend's worker reads what was queued."""
+database backend's worker reads what was queued, then puts it into the text index."""
 
 import os
 import sqlite3
@@ -14,6 +14,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -107,7 +108,7 @@ def test_the_database_worker_reads_what_the_upload_queued_and_what_a_killed_work
     uploaded = LogExcerpt.objects.get()
     assert (uploaded.state, uploaded.lines.count()) == ("queued", 0)
     assert DBTaskResult.objects.get().status == "READY"
-    killed = LogExcerptFactory(incident=incident, name="killed", data=b"Jul 20 09:59:01 host a: x\n")
+    killed = LogExcerptFactory(incident=incident, name="killed", data=b"Jul 20 09:59:01 host a: x\n", indexed=False)
     enqueue_reading(killed, "UTC", 2011)
     DBTaskResult.objects.filter(args_kwargs__args=[killed.pk]).update(status="RUNNING")  # its worker died
     LogExcerpt.objects.filter(pk=killed.pk).update(state="reading", state_since=timezone.now() - timedelta(hours=1))
@@ -118,7 +119,10 @@ def test_the_database_worker_reads_what_the_upload_queued_and_what_a_killed_work
     killed.refresh_from_db()
     assert (uploaded.state, uploaded.line_count, uploaded.lines.count()) == ("read", 19, 19)
     assert (killed.state, killed.lines.count(), killed.time_zone, killed.year) == ("read", 1, "UTC", 2011)
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
+    done = DBTaskResult.objects.filter(status="SUCCESSFUL").values_list("task_path", flat=True)
+    assert sorted(done) == ["journal.tasks.index_log_text"] * 2 + ["journal.tasks.read_log"] * 2
+    if connection.vendor == "sqlite":  # each reading is followed by its text index
+        assert uploaded.text_indexed_at is not None and killed.text_indexed_at is not None
 
 
 def test_renaming_while_the_lines_are_queued_keeps_the_reading_queued(client_alice):

@@ -1,13 +1,15 @@
 """How the log viewer finds lines fast in a large excerpt.
 
 Text: a case-insensitive substring of the message, exactly as ``message__icontains`` (a plain
-scan) finds it. On SQLite an FTS5 table with the trigram tokenizer (``journal_logline_text``,
-kept current by triggers on ``journal_logline``) names the lines holding every three-character
-piece of the needle; when they are few (rare text) the viewer reads just those lines, by id, and
-``icontains`` decides. Common text is scanned in line order, where a page of matches is near;
-needles of one or two characters have no trigram and are scanned too. On PostgreSQL a
-``pg_trgm`` GIN index on ``UPPER(message)`` serves ``icontains`` as it is. Both indexes are made
-by the log_search migration.
+scan) finds it. On SQLite an FTS5 table with the trigram tokenizer (``journal_logline_text``)
+names the lines holding every three-character piece of the needle; when they are few (rare
+text) the viewer reads just those lines, by id, and ``icontains`` decides. Reading a log pays
+nothing for that index: the worker puts an excerpt's lines in after the reading commits
+(``index_text``, one INSERT … SELECT) and marks the excerpt ``text_indexed_at``; until then the
+excerpt's text is scanned. Common text is scanned in line order, where a page of matches is
+near; needles of one or two characters have no trigram and are scanned too. On PostgreSQL a
+``pg_trgm`` GIN index on ``UPPER(message)`` serves ``icontains`` as it is, kept by the
+database itself. Both indexes are made by the log_search migration.
 
 Times: a time range becomes a range of line numbers through the ``(excerpt, at)`` index (from
 the first line written at or after the start, in time order, up to the first written after the
@@ -18,8 +20,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from journal.models import LogExcerpt, LogLine
 
@@ -35,7 +38,7 @@ def containing(excerpt: LogExcerpt, needle: str) -> QuerySet[LogLine]:
     if not needle:
         return lines
     lines = lines.filter(message__icontains=needle)
-    if connection.vendor != "sqlite" or len(needle) < TRIGRAM:
+    if connection.vendor != "sqlite" or len(needle) < TRIGRAM or excerpt.text_indexed_at is None:
         return lines
     with connection.cursor() as cursor:
         cursor.execute(
@@ -49,6 +52,27 @@ def containing(excerpt: LogExcerpt, needle: str) -> QuerySet[LogLine]:
     # cannot tempt SQLite's planner into scanning the whole excerpt in line order.
     mine = [pk for pk, of in LogLine.objects.filter(id__in=found).values_list("id", "excerpt_id") if of == excerpt.pk]
     return LogLine.objects.filter(id__in=mine, message__icontains=needle)
+
+
+def index_text(excerpt_id: int) -> int:
+    """Put a read excerpt's lines into SQLite's text index and mark it indexed; returns how
+    many lines went in. An excerpt gone, not read (a reading queued or under way) or indexed
+    already is left alone; so is every excerpt on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        return 0
+    with transaction.atomic():
+        marked = LogExcerpt.all_objects.filter(
+            pk=excerpt_id, state=LogExcerpt.State.READ, text_indexed_at__isnull=True
+        ).update(text_indexed_at=timezone.now())
+        if not marked:
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {TEXT_TABLE}(rowid, message) SELECT id, message FROM {LogLine._meta.db_table} "
+                "WHERE excerpt_id = %s",
+                [excerpt_id],
+            )
+            return cursor.rowcount
 
 
 def first_number_at_or_after(lines: QuerySet[LogLine], at: datetime) -> int | None:

@@ -3,24 +3,22 @@
 from django.db import migrations, models
 
 # SQLite: an FTS5 trigram index over the messages (external content: it stores no second copy
-# of the text), kept current by triggers on every insert, delete and change of a line, so any
-# code that writes lines (the importer's executemany included) keeps it right.
+# of the text). No insert trigger: reading a log pays nothing for it; the worker puts an
+# excerpt's lines in after its reading commits (journal.logs.search.index_text) and marks the
+# excerpt text_indexed_at. A delete trigger takes a line out, but only the line of an excerpt so
+# marked (taking out a line never put in would damage the index); lines never change.
+# Lines already stored are put in here, and their excerpts marked.
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE journal_logline_text USING fts5("
     "message, content='journal_logline', content_rowid='id', tokenize='trigram')",
-    "CREATE TRIGGER journal_logline_text_insert AFTER INSERT ON journal_logline BEGIN "
-    "INSERT INTO journal_logline_text(rowid, message) VALUES (new.id, new.message); END",
-    "CREATE TRIGGER journal_logline_text_delete AFTER DELETE ON journal_logline BEGIN "
+    "CREATE TRIGGER journal_logline_text_delete AFTER DELETE ON journal_logline "
+    "WHEN (SELECT text_indexed_at FROM journal_logexcerpt WHERE id = old.excerpt_id) IS NOT NULL BEGIN "
     "INSERT INTO journal_logline_text(journal_logline_text, rowid, message) VALUES ('delete', old.id, old.message); END",
-    "CREATE TRIGGER journal_logline_text_update AFTER UPDATE OF message ON journal_logline BEGIN "
-    "INSERT INTO journal_logline_text(journal_logline_text, rowid, message) VALUES ('delete', old.id, old.message); "
-    "INSERT INTO journal_logline_text(rowid, message) VALUES (new.id, new.message); END",
     "INSERT INTO journal_logline_text(journal_logline_text) VALUES ('rebuild')",
+    "UPDATE journal_logexcerpt SET text_indexed_at = CURRENT_TIMESTAMP",
 ]
 SQLITE_BACKWARD = [
-    "DROP TRIGGER journal_logline_text_update",
     "DROP TRIGGER journal_logline_text_delete",
-    "DROP TRIGGER journal_logline_text_insert",
     "DROP TABLE journal_logline_text",
 ]
 # PostgreSQL: a trigram GIN index on UPPER(message), the expression Django's icontains compares;
@@ -48,6 +46,16 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='historicallogexcerpt',
+            name='text_indexed_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name='logexcerpt',
+            name='text_indexed_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
         migrations.AddIndex(
             model_name='logline',
             index=models.Index(condition=models.Q(('rule', ''), _negated=True), fields=['excerpt', 'number'], name='logline_detected'),

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from journal import demo
 from journal.logs import search
-from journal.models import LogLine
+from journal.logs.importer import read_excerpt
+from journal.models import LogExcerpt, LogLine
+from journal.tasks import enqueue_reading, index_log_text
 from tests.factories import EventFactory, IncidentFactory, LogExcerptFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,18 +44,37 @@ def numbers(lines) -> list[int]:
     return sorted(lines.values_list("number", flat=True))
 
 
-def _lines(excerpt, messages: list[str]) -> None:
+def _excerpt(messages: list[str], indexed: bool = True) -> LogExcerpt:
+    """An excerpt of these lines, indexed by the worker's task (ImmediateBackend) or not."""
+    excerpt = LogExcerptFactory(data=b"", indexed=False)
     LogLine.objects.bulk_create(
         LogLine(excerpt=excerpt, number=n, message=message) for n, message in enumerate(messages, 1)
     )
+    if indexed:
+        index_log_text.enqueue(excerpt.pk)
+    excerpt.refresh_from_db()
+    return excerpt
+
+
+def _matched(needle: str) -> set[int]:
+    """Ids of the lines the text index holds for a needle of three characters or more."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {search.TEXT_TABLE} WHERE {search.TEXT_TABLE} MATCH %s", [f'"{needle}"'])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _check_index() -> None:
+    """FTS5's own check that the index holds exactly the lines (all of them indexed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {search.TEXT_TABLE}({search.TEXT_TABLE}) VALUES ('integrity-check')")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data(), messages=st.lists(texts, max_size=12), others=st.lists(texts, max_size=6))
 def test_the_index_finds_exactly_what_a_plain_scan_finds(data, messages, others):
-    excerpt, other = LogExcerptFactory(data=b""), LogExcerptFactory(data=b"")
-    _lines(excerpt, messages)
-    _lines(other, others)  # another excerpt's lines are never found
+    excerpt = _excerpt(messages)
+    _excerpt(others, indexed=data.draw(st.booleans(), label="others indexed"))  # never found
+    assert excerpt.text_indexed_at is not None
     needle = data.draw(needles(messages + others), label="needle")
     rare = data.draw(st.sampled_from([1, search.RARE]), label="rare")  # 1: most text is common
     with mock.patch.object(search, "RARE", rare):
@@ -62,8 +83,7 @@ def test_the_index_finds_exactly_what_a_plain_scan_finds(data, messages, others)
 
 
 def test_found_text_skips_other_case_and_keeps_japanese():
-    excerpt = LogExcerptFactory(data=b"")
-    _lines(excerpt, ["sshd: Received SIGNAL 15", "障害発生日時 2012年07月20日", "kernel: ok", "50% done_"])
+    excerpt = _excerpt(["sshd: Received SIGNAL 15", "障害発生日時 2012年07月20日", "kernel: ok", "50% done_"])
     assert numbers(search.containing(excerpt, "signal 15")) == [1]
     assert numbers(search.containing(excerpt, "発生日")) == [2]
     assert numbers(search.containing(excerpt, "害")) == [2]
@@ -84,15 +104,57 @@ def test_rare_text_is_looked_up_in_the_trigram_index_and_read_by_id():
 
 
 @pytest.mark.skipif(not SQLITE, reason="the FTS5 table is SQLite's")
-def test_the_trigram_index_follows_changes_and_deletions_of_lines():
+def test_reading_adds_nothing_to_the_index_and_the_worker_fills_it_after(django_capture_on_commit_callbacks):
+    excerpt = LogExcerptFactory(data=demo.FREEBSD_SYSLOG.encode(), indexed=False)
+    assert excerpt.text_indexed_at is None and _matched("boot file") == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_reading(excerpt, "UTC", 2012)  # read_log, then index_log_text once it committed
+    excerpt.refresh_from_db()
+    assert (excerpt.state, excerpt.text_indexed_at is not None) == ("read", True)
+    assert _matched("boot file") == set(excerpt.lines.filter(number__in=[6, 17]).values_list("id", flat=True))
+    assert search.index_text(excerpt.pk) == 0  # indexed already: queued twice, added once
+    _check_index()
+
+
+@pytest.mark.skipif(not SQLITE, reason="the FTS5 table is SQLite's")
+def test_reading_again_drops_the_lines_from_the_index_and_the_worker_puts_the_new_ones_in(
+    django_capture_on_commit_callbacks,
+):
     excerpt = LogExcerptFactory(data=demo.FREEBSD_SYSLOG.encode())
-    LogLine.objects.filter(excerpt=excerpt, number=5).update(message="started again")
-    assert numbers(search.containing(excerpt, "started again")) == [5]
-    assert numbers(search.containing(excerpt, "restart")) == [16]
-    LogLine.objects.filter(excerpt=excerpt, number=16).delete()
-    assert numbers(search.containing(excerpt, "restart")) == []
-    with connection.cursor() as cursor:  # FTS5's own check that the index matches the lines
-        cursor.execute("INSERT INTO journal_logline_text(journal_logline_text) VALUES ('integrity-check')")
+    old = set(excerpt.lines.filter(number__in=[6, 17]).values_list("id", flat=True))
+    assert _matched("boot file") == old
+    read_excerpt(excerpt, "UTC", 2012)  # what read_log does first: the old lines and rows go
+    assert LogExcerpt.objects.get(pk=excerpt.pk).text_indexed_at is None
+    assert _matched("boot file") == set()
+    assert numbers(search.containing(excerpt, "boot file")) == [6, 17]  # scanned meanwhile
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_reading(excerpt, "UTC", 2012)
+    new = set(excerpt.lines.filter(number__in=[6, 17]).values_list("id", flat=True))
+    assert _matched("boot file") == new and not new & old
+    _check_index()
+
+
+@pytest.mark.skipif(not SQLITE, reason="the FTS5 table is SQLite's")
+def test_lines_deleted_with_their_excerpt_or_incident_leave_the_index(seed_log):
+    other = LogExcerptFactory(data=demo.FREEBSD_SYSLOG.encode())
+    unindexed = LogExcerptFactory(data=demo.FREEBSD_SYSLOG.encode(), indexed=False)
+    assert len(_matched("boot file")) == 4
+    other.delete()
+    assert _matched("boot file") == set(seed_log.lines.filter(number__in=[6, 17]).values_list("id", flat=True))
+    seed_log.incident.delete()  # its excerpts' lines go by cascade, not through clear_lines
+    unindexed.incident.delete()  # no row of its own to take out: the index stays whole
+    assert _matched("boot file") == set()
+    _check_index()
+
+
+def test_an_excerpt_not_indexed_yet_is_scanned_and_finds_the_same_lines(seed_log):
+    unindexed = LogExcerptFactory(incident=seed_log.incident, data=demo.FREEBSD_SYSLOG.encode(), indexed=False)
+    for needle in ["boot file", "RECEIVED SIGNAL", "restart", "no such words", "ke"]:
+        with CaptureQueriesContext(connection) as ctx:
+            found = numbers(search.containing(unindexed, needle))
+        assert found == numbers(search.containing(seed_log, needle))
+        assert "MATCH" not in " ".join(q["sql"] for q in ctx.captured_queries)
+    assert numbers(search.containing(unindexed, "boot file")) == [6, 17]
 
 
 @pytest.mark.skipif(SQLITE, reason="pg_trgm is PostgreSQL's")

@@ -8,6 +8,7 @@ from journal import bounds
 from journal.logs.importer import read_excerpt
 from journal.logs.lines import LogReadError, read_blocks
 from journal.models import Incident, LogExcerpt
+from journal.tasks import enqueue_indexing
 from journal.timezones import get_zone
 
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             if accept:
                 for suggestion in excerpt.suggestions.filter(status="pending"):
                     suggestion.accept()
+            enqueue_indexing(excerpt)  # a worker puts the lines into the text index
         summary = {
             "excerpt": excerpt.pk,
             "lines": reading.lines,
