@@ -1,5 +1,6 @@
 """Import one log file into a fresh journal and print what it cost, as JSON: lines, seconds,
-and the process's peak resident memory. Run as a separate process by benchmarks/run.py, so
+and the process's peak resident memory; then the seconds the worker's next step takes, putting
+the lines into SQLite's text index (journal.logs.search.index_text). Run as a separate process by benchmarks/run.py, so
 each measurement has a process of its own."""
 
 import json
@@ -21,6 +22,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
+from journal.logs import search  # noqa: E402
 from journal.logs.importer import read_excerpt  # noqa: E402
 from journal.logs.lines import read_blocks  # noqa: E402
 from journal.models import Incident, LogExcerpt, Provider, Service  # noqa: E402
@@ -39,12 +41,16 @@ def main(path: str) -> None:
     reading = read_excerpt(excerpt, year=2024)
     done = time.perf_counter()
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    indexed = search.index_text(excerpt.pk)
+    index_s = time.perf_counter() - done
     print(
         json.dumps(
             {
                 "lines": reading.lines,
                 "store_s": stored - started,
                 "read_s": done - stored,
+                "indexed": indexed,
+                "index_s": index_s,
                 "suggestions": len(reading.suggestions),
                 "peak_rss_mb": round(peak_kib / 1024, 1),
             }
