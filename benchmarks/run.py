@@ -12,6 +12,9 @@ Each import runs in a process of its own.
 Scorecard: a provider with 1,000 incidents over 10 years; the scorecard's query count and
 time to render beside the incident list page of the same provider in the same run.
 
+Scale (benchmarks/pages.py): every page at 1,000 and 10,000 generated incidents, with query
+counts and the 10k/1k ratio; export/import time and peak RSS. BENCH_QUICK=1: 1,000 only.
+
 Prints each figure on its own line and writes them all to benchmarks/results.json.
 """
 
@@ -39,6 +42,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from benchmarks import pages  # noqa: E402
 from journal.models import Incident, Provider, Service, TimelineEvent  # noqa: E402
 
 TYPES = ["down", "observation", "up", "action", "noticed"]
@@ -218,6 +222,7 @@ def main() -> None:
     previous.update(results)
     out.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
     print(f"written to {out.relative_to(ROOT)}")
+    pages.record("scale", pages.scale(pages.sizes()))
 
 
 if __name__ == "__main__":
