@@ -308,7 +308,7 @@ def _write(plans: list[dict]) -> dict[str, int]:
 
     def event(incident: Incident, plan: dict, at, type_, source, text) -> TimelineEvent:
         number = plan["log"]["proves"].get(type_) if plan["log"] else None
-        if number and at in (plan["log"]["lines"][number - 1]["at"],):
+        if number and at == plan["log"]["lines"][number - 1]["at"]:
             return TimelineEvent(
                 incident=incident, at=at, type=type_, source="log", text=text, log_line=line_of[incident.pk, number]
             )

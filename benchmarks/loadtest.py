@@ -211,20 +211,33 @@ def ask(env: dict[str, str], code: str):
 
 
 def serve(env: dict[str, str], port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "journal.wsgi", "--workers", "4", "--bind", f"{HOST}:{port}"]
-        + ["--timeout", str(int(TIMEOUT) + 30), "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )
+    """Gunicorn on 127.0.0.1:``port``, its log in DATA_DIR/gunicorn.log, once it answers."""
+    with open(Path(env["DATA_DIR"]) / "gunicorn.log", "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "journal.wsgi", "--workers", "4", "--bind", f"{HOST}:{port}"]
+            + ["--timeout", str(int(TIMEOUT) + 30), "--graceful-timeout", "5", "--log-level", "warning"],
+            cwd=ROOT,
+            env=env,
+            stderr=log,
+        )
     for _ in range(300):
         try:
             if Session(port).request("GET", "/login/")[0] == 200:
                 return server
         except OSError:
             time.sleep(0.1)
-    server.terminate()
+    stop(server)
     raise SystemExit("gunicorn did not answer within 30 s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Stop gunicorn: requests still running get a few seconds, then it is killed."""
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def _open(window: Window) -> None:
@@ -261,8 +274,7 @@ def run(seconds: float, clients: int, incidents: int) -> dict:
                 thread.join(timeout=max(0.0, window.deadline + TIMEOUT + 5 - time.monotonic()))
             elapsed = time.monotonic() - started
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            stop(server)
         found = set(
             ask(
                 env,
@@ -270,7 +282,10 @@ def run(seconds: float, clients: int, incidents: int) -> dict:
                 f"TimelineEvent.objects.filter(text__startswith={MARK!r}).values_list('text', flat=True))))",
             )
         )
-    return summary(tally, elapsed, clients, incidents, found)
+        log = (Path(env["DATA_DIR"]) / "gunicorn.log").read_text(errors="replace")
+    result = summary(tally, elapsed, clients, incidents, found)
+    result["worker_timeouts"] = log.count("WORKER TIMEOUT")  # workers killed mid-request by gunicorn
+    return result
 
 
 def summary(tally: Tally, elapsed: float, clients: int, incidents: int, found: set[str]) -> dict:
@@ -308,7 +323,10 @@ def main() -> None:
     result = run(options.seconds, options.clients, options.incidents)
     vendor = database_vendor()
     print(f"loadtest {vendor}: {result['clients']} clients, {result['incidents']} incidents, {result['seconds']} s")
-    print(f"  {result['requests']} requests, {result['req_per_s']} req/s, errors {result['errors']}")
+    print(
+        f"  {result['requests']} requests, {result['req_per_s']} req/s, errors {result['errors']}, "
+        f"gunicorn worker timeouts {result['worker_timeouts']}"
+    )
     print(f"  all: p50 {result.get('p50_ms')} ms · p95 {result.get('p95_ms')} ms · p99 {result.get('p99_ms')} ms")
     for kind, figures in result["per_kind"].items():
         print(f"  {kind}: {figures}")

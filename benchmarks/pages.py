@@ -3,11 +3,12 @@
 For each size a journal is generated once (benchmarks/journal_gen.py) in a throwaway DATA_DIR
 (SQLite) or, when DATABASE_URL is set, a throwaway PostgreSQL database. In a process of its own
 (DEBUG off, a user logged in with ``force_login``) every page below is fetched with Django's
-test client: its query count (CaptureQueriesContext) and the median time of RUNS fetches. Then
-``export_journal`` writes the journal to a file and ``import_journal`` reads it into a second
-fresh journal, each in a process of its own whose time and peak RSS (``os.wait4``'s rusage of
-that one child) are kept. Prints one line per figure with the 10k/1k ratio and the issue's
-goal, and writes them under ``scale`` (then the database vendor) in benchmarks/results.json.
+test client RUNS times: the query count of the first fetch (CaptureQueriesContext) and the
+median time of all. Then ``export_journal`` writes the journal to a file and ``import_journal``
+reads it into a second fresh journal, each in a process of its own whose time and peak RSS
+(``os.wait4``'s rusage of that one child) are kept. Prints one line per figure with the 10k/1k
+ratio and the issue's goal, and writes them under ``scale`` (then the database vendor) in
+benchmarks/results.json.
 
     python benchmarks/pages.py            # 1k and 10k
     python benchmarks/pages.py --quick    # 1k only (also BENCH_QUICK=1 for `make bench`)
@@ -141,13 +142,14 @@ def measure() -> dict[str, dict[str, float]]:
     }
     figures = {}
     for name, url in urls.items():
+        started = time.perf_counter()
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
+        times = [time.perf_counter() - started]
         queries = len(ctx.captured_queries)  # read now: the next request clears the log
         if response.status_code != 200:
             raise SystemExit(f"{name}: {url} answered {response.status_code}")
-        times = []
-        for _ in range(RUNS):
+        for _ in range(RUNS - 1):
             started = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - started)
