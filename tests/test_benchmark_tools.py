@@ -108,10 +108,10 @@ def test_the_summary_counts_requests_errors_and_writes():
     tally.took("write", 0.5, "POST answered 500")
     tally.written += ["a", "b"]
 
-    result = summary(tally, elapsed=10.0, clients=2, incidents=50, found={"a"})
+    result = summary(tally, elapsed=10.0, clients=2, incidents=50, found={"a", "c"})
 
     assert result["requests"] == 101 and result["req_per_s"] == 10.1
     assert result["per_kind"]["incident_page"]["p50_ms"] == 50
     assert result["per_kind"]["incident_page"]["p99_ms"] == 99
     assert result["errors"] == 1 and result["first_errors"] == ["write: POST answered 500"]
-    assert (result["writes_sent"], result["writes_found"]) == (2, 1)
+    assert (result["writes_acknowledged"], result["writes_found"], result["writes_stored_unanswered"]) == (2, 1, 1)
