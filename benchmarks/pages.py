@@ -6,9 +6,11 @@ For each size a journal is generated once (benchmarks/journal_gen.py) in a throw
 test client RUNS times: the query count of the first fetch (CaptureQueriesContext) and the
 median time of all. Then ``export_journal`` writes the journal to a file and ``import_journal``
 reads it into a second fresh journal, each in a process of its own whose time and peak RSS
-(``os.wait4``'s rusage of that one child) are kept. Prints one line per figure with the 10k/1k
-ratio and the issue's goal, and writes them under ``scale`` (then the database vendor) in
-benchmarks/results.json.
+(``os.wait4``'s rusage of that one child) are kept. Linux counts the memory of the process
+that forks a child into the child's peak RSS, so this process stays small (no Django) and
+records its own peak beside the figures (``rss_floor_mb``): a child's peak cannot read lower.
+Prints one line per figure with the 10k/1k ratio and the issue's goal, and writes them under
+``scale`` (then the database vendor) in benchmarks/results.json.
 
     python benchmarks/pages.py            # 1k and 10k
     python benchmarks/pages.py --quick    # 1k only (also BENCH_QUICK=1 for `make bench`)
@@ -21,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +56,7 @@ def scale(sizes: tuple[int, ...] = SIZES) -> dict:
             figures = {"journal": build(env, size), "generate_s": round(time.perf_counter() - started, 1)}
             figures["pages"] = _in_process_of_its_own(env)
             figures.update(_export_import(env, size))
+            figures["rss_floor_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         by_size[str(size)] = figures
     vendor = database_vendor()
     result = {"sizes": by_size, "runs_per_page": RUNS, "goal_ratio": GOAL}
