@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ADDRESS ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench
+.PHONY: run test lint bench loadtest
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; found " + sys.version.split()[0])'
@@ -29,5 +29,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check journal tests benchmarks
 
+# BENCH_QUICK=1 measures the scale section at 1,000 incidents only.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# gunicorn on 127.0.0.1 under 20 clients for 60 s; e.g. LOADTEST_ARGS="--seconds 20".
+loadtest: $(STAMP)
+	$(BIN)/python benchmarks/loadtest.py $(LOADTEST_ARGS)

@@ -19,6 +19,8 @@ Log viewer: filters on a 1,000,000-line excerpt, through the text and time index
 
 Notice reader: windows read right, unsure-but-offered, wrong and missing, targets and causes
 right, over the notice corpus (benchmarks/notice_accuracy.py).
+Scale (benchmarks/pages.py): every page at 1,000 and 10,000 generated incidents, with query
+counts and the 10k/1k ratio; export/import time and peak RSS. BENCH_QUICK=1: 1,000 only.
 
 Prints each figure on its own line and writes them all to benchmarks/results.json.
 """
@@ -233,6 +235,9 @@ def main() -> None:
     previous.update(results)
     out.write_text(json.dumps(previous, indent=2, sort_keys=True) + "\n")
     print(f"written to {out.relative_to(ROOT)}")
+    # In a process of its own: Linux counts the forking process's memory into a child's peak
+    # RSS, and this one has rendered a 5,000-event page.
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "pages.py")], check=True)
 
 
 if __name__ == "__main__":

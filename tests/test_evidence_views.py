@@ -280,3 +280,13 @@ def test_reading_a_notice_with_nothing_to_read_says_so(client_alice, incident):
     data = {"notices-raw_text": "We are looking into it.", "notices-zone": "UTC", "read_notice": "1"}
     html = client_alice.post(f"/incidents/{incident.pk}/notices/new/", data).content.decode()
     assert "Nothing could be read from this text" in html
+
+
+def test_a_form_on_its_own_page_posts_without_htmx_and_its_partial_keeps_htmx(client_alice, incident):
+    """The form's htmx target (#evidence) is on the incident page only: on the form's own page
+    htmx is switched off around it, so "Read times from the text" and Save post plainly."""
+    url = f"/incidents/{incident.pk}/notices/new/"
+    page = client_alice.get(url).content.decode()
+    assert re.search(r'<div hx-disable>\s*<form id="new-notices"[^>]*hx-target="#evidence".*?</form>\s*</div>', page, re.S)
+    partial = client_alice.get(url, headers=HX).content.decode()
+    assert "hx-disable" not in partial and 'hx-target="#evidence"' in partial
