@@ -287,6 +287,7 @@ def test_a_form_on_its_own_page_posts_without_htmx_and_its_partial_keeps_htmx(cl
     htmx is switched off around it, so "Read times from the text" and Save post plainly."""
     url = f"/incidents/{incident.pk}/notices/new/"
     page = client_alice.get(url).content.decode()
-    assert re.search(r'<div hx-disable>\s*<form id="new-notices"[^>]*hx-target="#evidence".*?</form>\s*</div>', page, re.S)
+    wrapped = r'<div hx-disable>\s*<form id="new-notices"[^>]*hx-target="#evidence".*?</form>\s*</div>'
+    assert re.search(wrapped, page, re.S)
     partial = client_alice.get(url, headers=HX).content.decode()
     assert "hx-disable" not in partial and 'hx-target="#evidence"' in partial
