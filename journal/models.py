@@ -349,27 +349,27 @@ class Incident(Versioned):
             min((n.retrieved_at for n in self.notices.all()), default=None),
         )
 
-    def pending_suggestions(self) -> PendingSuggestions:
-        """What the logs prove that the timeline does not have yet, in time order; each with
-        ``match``: the event already on the timeline it may duplicate, or None (needs events)."""
-        pending = PendingSuggestions(
-            LogSuggestion.objects.filter(
-                excerpt__incident=self, excerpt__removed_at__isnull=True, status=LogSuggestion.Status.PENDING
-            )
-            .select_related("line", "excerpt")
-            .order_by("at", "id")
+    def pending_suggestions(self, excerpt: LogExcerpt | None = None) -> PendingSuggestions:
+        """What the logs (or one ``excerpt``) prove that the timeline does not have yet, in time
+        order; each with ``match``: the event already on the timeline it may duplicate, or None."""
+        pending = LogSuggestion.objects.filter(
+            excerpt__incident=self, excerpt__removed_at__isnull=True, status=LogSuggestion.Status.PENDING
         )
+        if excerpt is not None:
+            pending = pending.filter(excerpt=excerpt)
+        pending = PendingSuggestions(pending.select_related("line", "excerpt").order_by("at", "id"))
         events = list(self.events.all())
         for suggestion in pending:
             suggestion.match = suggestion.matching_event(events)
         return pending
 
-    def accept_suggestions(self) -> tuple[int, int]:
-        """Accept every pending suggestion that matches no event on the timeline, counting the
-        ones just accepted (so two logs of one reboot give one event): (accepted, skipped)."""
+    def accept_suggestions(self, excerpt: LogExcerpt | None = None) -> tuple[int, int]:
+        """Accept every pending suggestion (of one ``excerpt``, or all) that matches no event on
+        the timeline, counting the ones just accepted (so two logs of one reboot give one
+        event): (accepted, skipped)."""
         events = list(self.events.all())
         accepted = skipped = 0
-        for suggestion in self.pending_suggestions():
+        for suggestion in self.pending_suggestions(excerpt):
             if suggestion.matching_event(events):
                 skipped += 1
             elif event := suggestion.accept():

@@ -1,5 +1,5 @@
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -184,3 +184,18 @@ def test_import_log_command_errors(outage, tmp_path):
     (tmp_path / "x.log").write_text("x\n")
     with pytest.raises(CommandError, match="no incident with id 999"):
         call_command("import_log", str(tmp_path / "x.log"), "--incident", "999")
+
+
+def test_import_log_accept_leaves_a_suggestion_that_matches_an_event_pending(outage, tmp_path, capsys):
+    """The command's --accept is an accept-all: the user's own Down at 08:12 (the log says
+    08:12:37) is not doubled; that suggestion stays pending for the page's choice."""
+    EventFactory(incident=outage, type="down", source="person", at=datetime(2012, 7, 20, 8, 12, tzinfo=JST))
+    path = tmp_path / "messages"
+    path.write_text(demo.FREEBSD_SYSLOG)
+    call_command("import_log", str(path), "--incident", str(outage.pk), "--format", "json", "--accept")
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["accepted"], summary["left_pending"]) == (3, 1)
+    assert outage.events.filter(type="down").count() == 2  # the user's and the log's second down
+    assert [(s.type, s.at) for s in outage.pending_suggestions()] == [
+        ("down", datetime(2012, 7, 19, 23, 12, 37, tzinfo=UTC))
+    ]

@@ -58,9 +58,7 @@ class Command(BaseCommand):
                 reading = read_excerpt(excerpt, tz, year, progress=progress)
             except LogReadError as exc:
                 raise CommandError(f"{path}: {exc}") from None
-            if accept:
-                for suggestion in excerpt.suggestions.filter(status="pending"):
-                    suggestion.accept()
+            accepted, skipped = found.accept_suggestions(excerpt) if accept else (0, 0)
             enqueue_indexing(excerpt)  # a worker puts the lines into the text index
         summary = {
             "excerpt": excerpt.pk,
@@ -78,6 +76,8 @@ class Command(BaseCommand):
                 {"type": s.type, "at": iso_utc(s.at), "line": s.line, "text": s.text} for s in reading.suggestions
             ],
         }
+        if accept:
+            summary |= {"accepted": accepted, "left_pending": skipped}
         if format == "json":
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
             return
@@ -92,4 +92,5 @@ class Command(BaseCommand):
         for event in summary["events"]:
             self.stdout.write(f"  {event['type']:<11} {event['at']}  line {event['line']}: {event['text']}")
         if accept:
-            self.stdout.write(f"Accepted {len(summary['events'])} events onto incident {found.pk}.")
+            kept = f"; {skipped} left pending: they match events already on its timeline" if skipped else ""
+            self.stdout.write(f"Accepted {accepted} events onto incident {found.pk}{kept}.")
