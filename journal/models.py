@@ -877,7 +877,8 @@ def _settle_upload(incoming: Path, final: Path) -> None:
             os.replace(incoming, final)
 
 
-def _delete_unused_log_file(storage, name: str) -> None:
+def delete_unused_log_file(storage, name: str) -> None:
+    """Delete the stored log file ``name`` unless an excerpt (removed ones included) uses it."""
     with log_files_locked():
         if not LogExcerpt.all_objects.filter(raw=name).exists():
             storage.delete(name)
@@ -888,7 +889,7 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
     """Once the deletion is committed, the file goes if no excerpt (removed ones included)
     still uses it: identical bytes share one file."""
     if instance.raw:
-        transaction.on_commit(partial(_delete_unused_log_file, instance.raw.storage, instance.raw.name))
+        transaction.on_commit(partial(delete_unused_log_file, instance.raw.storage, instance.raw.name))
 
 
 from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)

@@ -37,6 +37,7 @@ from journal.models import (
     SupportChannel,
     SupportContact,
     TimelineEvent,
+    delete_unused_log_file,
     log_upload_path,
     sha256_hex,
 )
@@ -372,8 +373,7 @@ class FilesWritten:
 
 def _remove_unreferenced(names: list[str]) -> None:
     for name in names:
-        if not LogExcerpt.all_objects.filter(raw=name).exists():  # removed excerpts keep their bytes
-            LogExcerpt.raw.field.storage.delete(name)
+        delete_unused_log_file(LogExcerpt.raw.field.storage, name)
 
 
 def _alive(pid: int) -> bool:
