@@ -100,12 +100,14 @@ BOOT = [
 
 def generate(incidents: int, seed: int = SEED) -> dict[str, int]:
     """Write a journal of ``incidents`` incidents into the configured database; its counts."""
+    from journal.housekeeping.names import name_key
     from journal.models import Provider, Service, SupportChannel
 
     rng = random.Random(seed)
     providers = Provider.objects.bulk_create(
         Provider(
             name=f"{BRANDS[n % 10]} {TRADES[n // 10]}",
+            name_key=name_key(f"{BRANDS[n % 10]} {TRADES[n // 10]}"),  # bulk_create skips save()
             url=f"https://{BRANDS[n % 10].lower()}-{TRADES[n // 10].lower()}.example.com/",
             status_page_url=f"https://status.{BRANDS[n % 10].lower()}-{TRADES[n // 10].lower()}.example.com/",
         )
@@ -132,6 +134,7 @@ def generate(incidents: int, seed: int = SEED) -> dict[str, int]:
         Service(
             provider=provider,
             name=f"{PLANS[k]}-{n}",
+            name_key=name_key(f"{PLANS[k]}-{n}"),
             host=f"{PLANS[k]}.{n}.example.net",
             time_zone=rng.choice(ZONES),
             is_trial=rng.random() < 0.05,

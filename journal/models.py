@@ -128,8 +128,22 @@ def _unchanged_evidence(instance: models.Model, field: str) -> None:
         raise ValidationError(f"{instance._meta.verbose_name} content is immutable once stored.", code="immutable")
 
 
-class Provider(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+class NamedMixin:
+    """``name_key`` follows ``name`` on every save (journal.housekeeping.names)."""
+
+    def save(self, *args, **kwargs) -> None:
+        from journal.housekeeping.names import name_key
+
+        self.name_key = name_key(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
+
+
+class Provider(NamedMixin, Removable):
+    name = models.CharField(max_length=200)
+    # The name as compared (NFKC, case-folded, spaces collapsed): unique among current providers.
+    name_key = models.CharField(max_length=400, default="", editable=False)
     url = models.URLField("website", blank=True)
     status_page_url = models.URLField("status page", blank=True)
     notes = models.TextField(blank=True, help_text="Markdown.")
@@ -138,6 +152,12 @@ class Provider(models.Model):
 
     class Meta:
         ordering = ["name"]
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"], condition=models.Q(removed_at__isnull=True), name="unique_provider_name_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -211,9 +231,11 @@ class SupportChannel(models.Model):
         return hours.within(moment, self.day_numbers, self.opens, self.closes, get_zone(self.time_zone))
 
 
-class Service(models.Model):
+class Service(NamedMixin, Removable):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=200)
+    # The name as compared: unique among a provider's current services.
+    name_key = models.CharField(max_length=400, default="", editable=False)
     host = models.CharField("host or plan", max_length=200, blank=True)
     time_zone = models.CharField(
         max_length=64,
@@ -247,7 +269,14 @@ class Service(models.Model):
 
     class Meta:
         ordering = ["provider__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["provider", "name"], name="unique_service_per_provider")]
+        default_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "name_key"],
+                condition=models.Q(removed_at__isnull=True),
+                name="unique_service_name_key_per_provider",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.provider.name} › {self.name}"
@@ -274,7 +303,7 @@ class Service(models.Model):
         return dict(sorted(years.items(), reverse=True))
 
 
-class Incident(Versioned):
+class Incident(Versioned, Removable):
     class Kind(models.TextChoices):
         OUTAGE = "outage", "Outage"
         DEGRADATION = "degradation", "Degradation"
@@ -299,6 +328,7 @@ class Incident(Versioned):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status"])]
+        default_manager_name = "objects"
 
     def __str__(self) -> str:
         return self.title
@@ -538,6 +568,14 @@ class ProviderNotice(Versioned, Removable):
         return None
 
 
+class CurrentContactManager(models.Manager):
+    """Contacts of a deleted incident are deleted with it (until it is restored)."""
+
+    def get_queryset(self):
+        current = models.Q(incident__isnull=True) | models.Q(incident__removed_at__isnull=True)
+        return super().get_queryset().filter(current)
+
+
 class SupportContact(Versioned):
     Channel = Channel
 
@@ -566,8 +604,12 @@ class SupportContact(Versioned):
     )
     history = HistoricalRecords()
 
+    all_objects = models.Manager()
+    objects = CurrentContactManager()
+
     class Meta:
         ordering = ["opened_at", "id"]
+        default_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} contact at {self.opened_at.isoformat()}"
@@ -892,4 +934,5 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
         transaction.on_commit(partial(delete_unused_log_file, instance.raw.storage, instance.raw.name))
 
 
+from journal.housekeeping.models import *  # noqa: E402, F401, F403  (deletions and their undo)
 from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)

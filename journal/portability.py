@@ -27,6 +27,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Prefetch
 
 from journal import bounds
+from journal.housekeeping.names import name_key
 from journal.logs.importer import read_excerpt
 from journal.models import (
     Incident,
@@ -397,17 +398,17 @@ def recover_killed_imports() -> None:
 
 
 def _import(root: Node, counts: dict[str, int], written: FilesWritten) -> None:
-    providers = {p.name: p for p in Provider.objects.all()}
+    providers = {p.name_key: p for p in Provider.objects.all()}  # “hetzner” is the journal's “Hetzner”
     for node in root.items("providers"):
         name = node.text("name", required=True)
-        if name not in providers:
+        if name_key(name) not in providers:
             provider = Provider(
                 name=name,
                 url=node.text("url"),
                 status_page_url=node.text("status_page_url"),
                 notes=node.text("notes"),
             )
-            providers[name] = _save(node, provider)
+            providers[name_key(name)] = _save(node, provider)
             counts["providers"] += 1
             for channel in node.items("support_channels"):
                 _save(
@@ -422,14 +423,15 @@ def _import(root: Node, counts: dict[str, int], written: FilesWritten) -> None:
                         notes=channel.text("notes"),
                     ),
                 )
-    services = {(s.provider.name, s.name): s for s in Service.objects.select_related("provider")}
+    services = {(s.provider_id, s.name_key): s for s in Service.objects.all()}
     for node in root.items("services"):
         provider = _provider(node, providers)
-        key = (provider.name, node.text("name", required=True))
+        name = node.text("name", required=True)
+        key = (provider.pk, name_key(name))
         if key not in services:
             service = Service(
                 provider=provider,
-                name=key[1],
+                name=name,
                 host=node.text("host"),
                 time_zone=node.text("time_zone") or "UTC",
                 is_trial=node.boolean("is_trial"),
@@ -454,9 +456,9 @@ def _import(root: Node, counts: dict[str, int], written: FilesWritten) -> None:
 
 def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
     name = node.text("provider", required=True)
-    if name not in providers:
+    if name_key(name) not in providers:
         raise node.fail("provider", f"no provider named {name!r} in the document or the journal")
-    return providers[name]
+    return providers[name_key(name)]
 
 
 def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID, str], written: FilesWritten) -> bool:
@@ -469,11 +471,11 @@ def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID,
         if uid in seen_uids:
             raise node.fail("uid", f"the same uid as {seen_uids[uid]}: an incident appears once in a document")
         seen_uids[uid] = node.path
-        if Incident.objects.filter(uid=uid).exists():
+        if Incident.all_objects.filter(uid=uid).exists():  # a deleted one too: undo brings it back
             return False
     provider = _provider(node, providers)
     service_name = node.text("service", required=True)
-    service = services.get((provider.name, service_name))
+    service = services.get((provider.pk, name_key(service_name)))
     if service is None:
         raise node.fail("service", f"no service named {service_name!r} at {provider.name!r}")
     incident = Incident(

@@ -1,0 +1,187 @@
+"""Deleting providers, services and incidents softly, undoing that, and purging for good.
+
+A delete marks the row removed (``Removable``) together with everything that goes with it:
+a provider's current services, and those services' current incidents. One ``Deletion``
+records exactly which rows this delete removed, so that undo restores those and only those
+(an incident deleted on its own before its provider stays deleted). The default managers
+hide removed rows, so they leave every list, total and scorecard at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
+
+from journal.housekeeping.models import Deletion
+from journal.models import Incident, LogExcerpt, Provider, Service, SupportContact
+
+
+def describe(counts: dict[str, int]) -> str:
+    """{"service": 2, "incident": 5} → “2 services and 5 incidents” (zeros left out)."""
+    parts = [f"{n} {noun}{pluralize(n)}" for noun, n in counts.items() if n]
+    if not parts:
+        return "nothing else"
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+@dataclass
+class Consequences:
+    """What deleting something takes with it, for the confirmation page."""
+
+    services: list[Service]
+    incidents: int
+    events: int
+    notices: int
+    logs: int
+    contacts: int
+
+    @property
+    def summary(self) -> str:
+        return describe(
+            {
+                "service": len(self.services),
+                "incident": self.incidents,
+                "timeline event": self.events,
+                "notice": self.notices,
+                "log excerpt": self.logs,
+                "support contact": self.contacts,
+            }
+        )
+
+
+def consequences(target: Provider | Service | Incident) -> Consequences:
+    from journal.models import ProviderNotice, TimelineEvent
+
+    services = _services_of(target)
+    ids = _incident_ids(target, services)
+    return Consequences(
+        services=services,
+        incidents=0 if isinstance(target, Incident) else len(ids),
+        events=TimelineEvent.objects.filter(incident__in=ids).count(),
+        notices=ProviderNotice.objects.filter(incident__in=ids).count(),
+        logs=LogExcerpt.objects.filter(incident__in=ids).count(),
+        contacts=SupportContact.objects.filter(incident__in=ids).count(),
+    )
+
+
+def _services_of(target) -> list[Service]:
+    if isinstance(target, Provider):
+        return list(Service.objects.filter(provider=target))
+    return []
+
+
+def _incident_ids(target, services: list[Service]) -> list[int]:
+    if isinstance(target, Incident):
+        return [target.pk]
+    service_ids = [s.pk for s in services] if isinstance(target, Provider) else [target.pk]
+    return list(Incident.objects.filter(service__in=service_ids).values_list("pk", flat=True))
+
+
+def _mark(model, ids: list[int], user, at: datetime | None, reason: str) -> None:
+    """Mark (or with ``at`` None, unmark) the rows removed, one save each: audited and versioned."""
+    for row in model.all_objects.filter(pk__in=ids):
+        row.removed_at, row.removed_by, row.removal_reason = at, user if at else None, reason if at else ""
+        row.save()
+
+
+@transaction.atomic
+def delete(target: Provider | Service | Incident, user) -> Deletion:
+    """Remove ``target`` and what goes with it; the Deletion that undoes it."""
+    services = _services_of(target)
+    incidents = _incident_ids(target, services)
+    now = timezone.now()
+    what = Deletion.What(type(target).__name__.lower())
+    deletion = Deletion.objects.create(
+        what=what,
+        object_id=target.pk,
+        label=str(target),
+        deleted_at=now,
+        deleted_by=user,
+        providers=[target.pk] if what == Deletion.What.PROVIDER else [],
+        services=[s.pk for s in services] + ([target.pk] if what == Deletion.What.SERVICE else []),
+        incidents=incidents,
+    )
+    reason = f"Deleted with {what.label} “{target}”" if what != Deletion.What.INCIDENT else "Deleted"
+    _mark(Incident, deletion.incidents, user, now, reason)
+    _mark(Service, deletion.services, user, now, reason)
+    _mark(Provider, deletion.providers, user, now, reason)
+    return deletion
+
+
+class CannotUndo(Exception):
+    pass
+
+
+@transaction.atomic
+def undo(deletion: Deletion) -> None:
+    """Restore exactly the rows this deletion removed. Refused (CannotUndo, saying why) when
+    what they belong to is deleted itself, or a current one now has the same name."""
+    services = list(Service.all_objects.filter(pk__in=deletion.services).select_related("provider"))
+    incidents = list(Incident.all_objects.filter(pk__in=deletion.incidents).select_related("service__provider"))
+    restored_services = set(deletion.services)
+    for incident in incidents:
+        service = incident.service
+        if service.pk not in restored_services and (service.is_removed or service.provider.is_removed):
+            raise CannotUndo(f"Its service “{service}” is deleted: undo deleting that first.")
+    for service in services:
+        if service.provider_id not in deletion.providers and service.provider.is_removed:
+            raise CannotUndo(f"Its provider “{service.provider}” is deleted: undo deleting that first.")
+        clash = Service.objects.filter(provider_id=service.provider_id, name_key=service.name_key).first()
+        if clash:
+            raise CannotUndo(
+                f"A service named “{clash.name}” exists at {clash.provider} now: rename it first."
+            )
+    for provider in Provider.all_objects.filter(pk__in=deletion.providers):
+        clash = Provider.objects.filter(name_key=provider.name_key).first()
+        if clash:
+            raise CannotUndo(f"A provider named “{clash.name}” exists now: rename it first.")
+    _mark(Provider, deletion.providers, None, None, "")
+    _mark(Service, deletion.services, None, None, "")
+    _mark(Incident, deletion.incidents, None, None, "")
+    deletion.delete()
+
+
+def purge(older_than: datetime) -> dict[str, int]:
+    """Really delete providers, services and incidents removed before ``older_than``, with
+    everything that belongs to them (log files too, once unused); their deletions go as well.
+    Each incident is one transaction: a purge interrupted halfway leaves whole incidents."""
+    counts = {"providers": 0, "services": 0, "incidents": 0}
+    providers = list(Provider.all_objects.filter(removed_at__lt=older_than).values_list("pk", flat=True))
+    services = list(Service.all_objects.filter(removed_at__lt=older_than).values_list("pk", flat=True)) + list(
+        Service.all_objects.filter(provider__in=providers).values_list("pk", flat=True)
+    )
+    incidents = Incident.all_objects.filter(removed_at__lt=older_than) | Incident.all_objects.filter(
+        service__in=services
+    )
+    for pk in incidents.values_list("pk", flat=True).distinct():
+        with transaction.atomic():
+            _purge_incident(pk)
+        counts["incidents"] += 1
+    with transaction.atomic():
+        counts["services"] = Service.all_objects.filter(pk__in=set(services)).delete()[1].get("journal.Service", 0)
+        SupportContact.all_objects.filter(provider__in=providers).delete()
+        counts["providers"] = Provider.all_objects.filter(pk__in=providers).delete()[1].get("journal.Provider", 0)
+        _forget_deletions()
+    return counts
+
+
+def _purge_incident(pk: int) -> None:
+    for excerpt in LogExcerpt.all_objects.filter(incident_id=pk):
+        excerpt.delete()  # its lines fast, its file once no excerpt uses it (on commit)
+    Incident.all_objects.filter(pk=pk).delete()
+
+
+def _forget_deletions() -> None:
+    """Deletions whose rows are all gone (purged) or back (restored some other way) go."""
+    for deletion in Deletion.objects.all():
+        left = (
+            Provider.all_objects.filter(pk__in=deletion.providers, removed_at__isnull=False).exists()
+            or Service.all_objects.filter(pk__in=deletion.services, removed_at__isnull=False).exists()
+            or Incident.all_objects.filter(pk__in=deletion.incidents, removed_at__isnull=False).exists()
+        )
+        if not left:
+            deletion.delete()
