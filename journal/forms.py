@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.html import format_html
 
 from journal import bounds
+from journal.housekeeping.names import name_key
 from journal.models import (
     Incident,
     LogExcerpt,
@@ -128,11 +130,38 @@ class ZonedModelForm(CheckedModelForm):
         return cleaned
 
 
+def name_taken(model, name: str, instance=None, **scope):
+    """The current row of ``model`` (within ``scope``) whose name collides with ``name``."""
+    rows = model.objects.filter(name_key=name_key(name), **scope)
+    if instance is not None and instance.pk:
+        rows = rows.exclude(pk=instance.pk)
+    return rows.first()
+
+
+def name_taken_error(found) -> ValidationError:
+    """“A provider named “Hetzner” already exists.” linking to it."""
+    noun = found._meta.verbose_name
+    where = format_html(" at {}", found.provider.name) if isinstance(found, Service) else ""
+    return ValidationError(
+        format_html(
+            'A {} named “<a href="{}">{}</a>” already exists{}.', noun, found.get_absolute_url(), found.name, where
+        ),
+        code="name_taken",
+    )
+
+
 class ProviderForm(CheckedModelForm):
     class Meta:
         model = Provider
         fields = ["name", "url", "status_page_url", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        found = name_taken(Provider, name, self.instance)
+        if found:
+            raise name_taken_error(found)
+        return name
 
 
 class ServiceForm(CheckedModelForm):
@@ -157,6 +186,39 @@ class ServiceForm(CheckedModelForm):
             "ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:  # a new service may come with a new provider
+            self.fields["provider"].required = False
+            self.fields["new_provider"] = forms.CharField(
+                label="…or a new provider named",
+                max_length=Provider._meta.get_field("name").max_length,
+                required=False,
+                help_text="Created with the service (its website and notes can be added later).",
+            )
+            self.order_fields(["provider", "new_provider"])
+
+    def clean(self):
+        cleaned = super().clean()
+        provider, new_name = cleaned.get("provider"), cleaned.get("new_provider")
+        if "new_provider" in self.fields and "provider" not in self.errors:
+            if bool(provider) == bool(new_name):
+                self.add_error("provider", ValidationError("Choose a provider or name a new one.", code="one_provider"))
+            elif new_name and ("\n" in new_name or "\r" in new_name):
+                self.add_error("new_provider", ValidationError("One line only.", code="line_break"))
+            elif new_name and (found := name_taken(Provider, new_name)):
+                self.add_error("new_provider", name_taken_error(found))
+        name = cleaned.get("name")
+        if name and provider and (found := name_taken(Service, name, self.instance, provider=provider)):
+            self.add_error("name", name_taken_error(found))
+        return cleaned
+
+    @transaction.atomic
+    def save(self, commit=True):
+        if self.cleaned_data.get("new_provider"):
+            self.instance.provider = Provider.objects.create(name=self.cleaned_data["new_provider"])
+        return super().save(commit=commit)
 
 
 class SupportChannelForm(CheckedModelForm):

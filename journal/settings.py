@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "journal.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "journal.housekeeping.middleware.HtmxMessagesMiddleware",  # after MessageMiddleware: it stores what is left
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from journal.views import accounts, dashboard, evidence, incidents, logs, preferences, providers, scorecards, share
+from journal.views import (
+    accounts,
+    dashboard,
+    evidence,
+    housekeeping,
+    incidents,
+    logs,
+    preferences,
+    providers,
+    scorecards,
+    share,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -22,6 +33,7 @@ urlpatterns = [
     path("incidents/new/", incidents.incident_new, name="incident_new"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
     path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident_edit"),
+    path("incidents/<int:pk>/delete/", housekeeping.incident_delete, name="incident_delete"),
     path("incidents/<int:pk>/evidence.zip", incidents.evidence_pack, name="evidence_pack"),
     path("incidents/<int:pk>/share/", share.share_links, name="share_new"),
     path("incidents/<int:pk>/share/<int:item>/revoke/", share.share_revoke, name="share_revoke"),
@@ -50,8 +62,14 @@ urlpatterns = [
     path("providers/<int:pk>/channels/<int:item>/delete/", providers.channel_delete, name="channel_delete"),
     path("providers/<int:pk>/", providers.provider_detail, name="provider"),
     path("providers/<int:pk>/edit/", providers.provider_edit, name="provider_edit"),
+    path("providers/<int:pk>/delete/", housekeeping.provider_delete, name="provider_delete"),
+    path("providers/<int:pk>/merge/", housekeeping.provider_merge, name="provider_merge"),
     path("services/new/", providers.service_new, name="service_new"),
     path("services/<int:pk>/", providers.service_detail, name="service"),
     path("services/<int:pk>/edit/", providers.service_edit, name="service_edit"),
+    path("services/<int:pk>/delete/", housekeeping.service_delete, name="service_delete"),
+    path("services/<int:pk>/merge/", housekeeping.service_merge, name="service_merge"),
+    path("deleted/", housekeeping.deleted_list, name="deleted_list"),
+    path("deleted/<int:pk>/undo/", housekeeping.deletion_undo, name="deletion_undo"),
     path("admin/", admin.site.urls),
 ]

@@ -45,6 +45,10 @@ class Deletion(models.Model):
         return self.deleted_at + timedelta(days=UNDO_DAYS)
 
     @property
+    def can_undo(self) -> bool:
+        return timezone.now() < self.undo_until
+
+    @property
     def what_went(self) -> str:
         """“2 services and 5 incidents” (what went with it, the deleted thing apart)."""
         from journal.housekeeping.removal import describe

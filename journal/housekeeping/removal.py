@@ -132,9 +132,7 @@ def undo(deletion: Deletion) -> None:
             raise CannotUndo(f"Its provider “{service.provider}” is deleted: undo deleting that first.")
         clash = Service.objects.filter(provider_id=service.provider_id, name_key=service.name_key).first()
         if clash:
-            raise CannotUndo(
-                f"A service named “{clash.name}” exists at {clash.provider} now: rename it first."
-            )
+            raise CannotUndo(f"A service named “{clash.name}” exists at {clash.provider} now: rename it first.")
     for provider in Provider.all_objects.filter(pk__in=deletion.providers):
         clash = Provider.objects.filter(name_key=provider.name_key).first()
         if clash:

@@ -11,6 +11,7 @@ text is edited is saved as a new version superseding the old; removing either ke
 with who removed it, when and why, until an editor restores it.
 """
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -65,6 +66,8 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
     except ValidationError as exc:  # found only on saving (a log that cannot be read)
         form.add_error(None, exc)
         return _show_form(request, incident, form, status=422)
+    noun = KINDS[kind].noun
+    messages.success(request, f"Saved the {noun}." if instance is not None else f"Added the {noun}.")
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 
@@ -99,12 +102,14 @@ def evidence_delete(request: HttpRequest, pk: int, kind: str, item: int) -> Http
     found = _get_item(incident, kind, item)
     if not isinstance(found, Removable):
         found.delete()
+        messages.success(request, f"Deleted the {KINDS[kind].noun}.")
         return incident_changed(request, incident, KINDS[kind].anchor)
     try:
         found.remove(request.user, request.POST.get("reason", ""))
     except ValidationError as exc:
         context = {"incident": incident, "kind": kind, "item": found, "error": exc.messages[0]}
         return _answer(request, "incidents/remove_form.html", "form", context, 422, f"#remove-{kind}-{found.pk}")
+    messages.success(request, f"Removed the {KINDS[kind].noun}; it can be restored below.")
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 
@@ -116,6 +121,7 @@ def evidence_restore(request: HttpRequest, pk: int, kind: str, item: int) -> Htt
     if not isinstance(found, Removable):
         raise Http404("Only notices and log excerpts are removed and restored.")
     found.restore()
+    messages.success(request, f"Restored the {KINDS[kind].noun}.")
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 

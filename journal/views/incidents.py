@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +30,9 @@ def incident_new(request: HttpRequest) -> HttpResponse:
         request.POST or None, viewer_zone=request.viewer_zone.key, initial={"service": request.GET.get("service")}
     )
     if request.method == "POST" and form.is_valid():
-        return redirect(form.save())
+        incident = form.save()
+        messages.success(request, f"Created incident “{incident.title}”.")
+        return redirect(incident)
     return render(request, "incidents/form.html", {"form": form}, status=422 if form.errors else 200)
 
 
@@ -40,7 +43,9 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"form": form, "incident": incident}
     if request.method == "POST" and form.is_valid():
         try:
-            return redirect(save_versioned(form))
+            saved = save_versioned(form)
+            messages.success(request, f"Saved incident “{saved.title}”.")
+            return redirect(saved)
         except VersionConflict as exc:
             context["conflict"] = conflict(form, exc.current)
             return render(request, "incidents/form.html", context, status=409)

@@ -3,6 +3,8 @@ zone or year, and accepting or dismissing what the logs suggest for the timeline
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib import messages
 from django.db.models import QuerySet
@@ -11,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget, trigger_client_event
 
 from journal.forms import LocalDateTimeField, ZoneInput, read_in_zone
 from journal.logs import search
@@ -19,7 +21,7 @@ from journal.models import Incident, LogExcerpt, LogLine, LogSuggestion
 from journal.tasks import enqueue_reading
 from journal.timezones import validate_time_zone
 from journal.views.access import incident_for_page
-from journal.views.incident_page import incident_changed
+from journal.views.incident_page import incident_changed, render_incident
 
 WINDOW = 200
 
@@ -89,7 +91,7 @@ def log_excerpt(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     excerpt = _excerpt(incident, item)
     if request.htmx and request.htmx.target == f"reading-{excerpt.pk}":  # polled while it is read
         if excerpt.is_finished:
-            return HttpResponseClientRefresh()
+            return _reading_finished(request, incident)
         return render(request, "logs/reading.html", {"excerpt": excerpt})
     zone = request.viewer_zone.key
     filters = LineFilter(request.GET, zone=zone)
@@ -119,6 +121,19 @@ def log_excerpt(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         "previous_from": max(1, start - WINDOW) if start > 1 else None,
     }
     return render(request, "logs/excerpt.html", context)
+
+
+def _reading_finished(request: HttpRequest, incident: Incident) -> HttpResponse:
+    """Polled from the incident page: its evidence, re-read, in place, and the page moves to
+    the suggestions the reading made (focus there too). Elsewhere (the excerpt's own page):
+    a refresh."""
+    current = urlsplit(request.htmx.current_url or "").path
+    if current != incident.get_absolute_url():
+        return HttpResponseClientRefresh()
+    response = render_incident(request, incident_for_page(request, incident.pk))
+    response = reswap(retarget(response, "#evidence"), "outerHTML")
+    anchor = "#log-suggestions" if incident.pending_suggestions() else "#logs"
+    return trigger_client_event(response, "journal:show", {"selector": anchor}, after="settle")
 
 
 @require_POST
