@@ -105,10 +105,10 @@ def delete(target: Provider | Service | Incident, user) -> Deletion:
         services=[s.pk for s in services] + ([target.pk] if what == Deletion.What.SERVICE else []),
         incidents=incidents,
     )
-    reason = f"Deleted with {what.label} “{target}”" if what != Deletion.What.INCIDENT else "Deleted"
-    _mark(Incident, deletion.incidents, user, now, reason)
-    _mark(Service, deletion.services, user, now, reason)
-    _mark(Provider, deletion.providers, user, now, reason)
+    went_with = f"Deleted with {what.label} “{target}”"
+    for model, ids in ((Incident, deletion.incidents), (Service, deletion.services), (Provider, deletion.providers)):
+        _mark(model, [pk for pk in ids if not isinstance(target, model) or pk != target.pk], user, now, went_with)
+    _mark(type(target), [target.pk], user, now, "Deleted")
     return deletion
 
 
