@@ -134,7 +134,9 @@ def test_undoing_an_incident_whose_service_is_deleted_is_refused_clearly(client_
     client_alice.post(f"/services/{journal['mail'].pk}/delete/")
     first = Deletion.objects.get(what="incident")
     text = text_of(client_alice.post(f"/deleted/{first.pk}/undo/", follow=True))
-    assert "Could not undo deleting “Mail down”. Its service “Hoster › Mail” is deleted: undo deleting that first." in text
+    assert (
+        "Could not undo deleting “Mail down”. Its service “Hoster › Mail” is deleted: undo deleting that first." in text
+    )
     assert Incident.all_objects.get(pk=incident.pk).is_removed
 
 

@@ -51,6 +51,7 @@ def test_a_very_long_expanding_name_keeps_a_bounded_distinct_key():
 
 # --------------------------------------------------------------------------- forms and constraint
 
+
 @pytest.mark.django_db
 def test_a_provider_with_the_same_name_is_refused_with_a_link(client_alice):
     hetzner = ProviderFactory(name="Hetzner")
@@ -84,7 +85,10 @@ def test_a_service_name_is_unique_per_provider_only(client_alice):
     data = {"provider": vps.provider.pk, "name": "vps　１g", "time_zone": "UTC"}
     response = client_alice.post("/services/new/", data)
     assert response.status_code == 422
-    assert f"A service named “<a href=\"{vps.get_absolute_url()}\">VPS 1G</a>” already exists at {vps.provider.name}." in response.content.decode()
+    assert (
+        f'A service named “<a href="{vps.get_absolute_url()}">VPS 1G</a>” already exists at {vps.provider.name}.'
+        in response.content.decode()
+    )
     other = ProviderFactory()
     response = client_alice.post("/services/new/", {**data, "provider": other.pk}, follow=True)
     assert "Created service “vps" in text_of(response)

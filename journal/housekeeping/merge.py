@@ -68,7 +68,7 @@ def merge_providers(source: Provider, target: Provider) -> Moves:
         names = ", ".join(f"“{mine.name}”" for mine, _ in clashes)
         raise MergeRefused(
             f"Both have a service named {names}: merge {'that service' if len(clashes) == 1 else 'those services'} "
-            f"into {target.name}'s first, or rename {'it' if len(clashes) == 1 else 'them'}."
+            f"into {target.name}’s first, or rename {'it' if len(clashes) == 1 else 'them'}."
         )
     moves = provider_moves(source)
     for service in Service.all_objects.filter(provider=source):
