@@ -21,7 +21,8 @@ def test_a_duplicate_provider_name_is_refused(client_alice):
     sakura = ProviderFactory(name="Sakura")
     response = client_alice.post("/providers/new/", {"name": "Sakura"})
     assert response.status_code == 422
-    assert f'A provider named “<a href="{sakura.get_absolute_url()}">Sakura</a>” already exists.' in response.content.decode()
+    expected = f'A provider named “<a href="{sakura.get_absolute_url()}">Sakura</a>” already exists.'
+    assert expected in response.content.decode()
 
 
 def test_a_service_with_an_unknown_zone_is_refused_next_to_the_field(client_alice):
