@@ -10,7 +10,10 @@ import pytest
 from journal import demo
 from journal.models import Incident, LogExcerpt, Provider, Service
 from tests.factories import EventFactory, IncidentFactory, LogExcerptFactory, ServiceFactory, UserFactory
-from tests.test_browser import CHROMIUM, browser_page  # noqa: F401  (the fixture)
+from tests import test_browser
+
+CHROMIUM = test_browser.CHROMIUM
+browser_page = test_browser.browser_page  # the fixture: headless Chromium, CSP problems collected
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
