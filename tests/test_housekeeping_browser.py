@@ -9,8 +9,8 @@ import pytest
 
 from journal import demo
 from journal.models import Incident, LogExcerpt, Provider, Service
-from tests.factories import EventFactory, IncidentFactory, LogExcerptFactory, ServiceFactory, UserFactory
 from tests import test_browser
+from tests.factories import EventFactory, IncidentFactory, LogExcerptFactory, ServiceFactory, UserFactory
 
 CHROMIUM = test_browser.CHROMIUM
 browser_page = test_browser.browser_page  # the fixture: headless Chromium, CSP problems collected
