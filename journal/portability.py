@@ -69,7 +69,7 @@ def export_document() -> dict[str, Any]:
         "support_contacts",
         Prefetch("log_excerpts", queryset=LogExcerpt.all_objects.select_related("removed_by")),
     )
-    loose_contacts = SupportContact.objects.filter(incident=None).select_related("provider")
+    loose_contacts = SupportContact.objects.filter(incident=None, provider__removed_at=None).select_related("provider")
     return {
         "format": FORMAT,
         "version": VERSION,

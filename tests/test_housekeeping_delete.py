@@ -246,3 +246,34 @@ def test_support_contacts_of_deleted_incidents_leave_the_default_manager(journal
     contact = SupportContact.objects.get()
     removal.delete(contact.incident, None)
     assert SupportContact.objects.count() == 0 and SupportContact.all_objects.count() == 1
+
+
+def test_the_export_leaves_deleted_things_out_and_imports_back_cleanly(journal):
+    import json
+
+    from journal.portability import export_document, import_document
+
+    SupportContactFactory(incident=None, provider=journal["other"].service.provider)
+    removal.delete(journal["other"].service.provider, None)
+    removal.delete(journal["incidents"][1], None)
+    document = json.loads(json.dumps(export_document()))
+    assert [p["name"] for p in document["providers"]] == ["Hoster"]
+    assert sorted(i["title"] for i in document["incidents"]) == ["Mail down", "Night outage"]
+    assert document["support_contacts"] == []  # the deleted provider's loose contact stays out
+    counts = import_document(document)  # into the same journal: everything is there already
+    assert counts["incidents_skipped"] == 2 and Provider.objects.count() == 1
+
+
+def test_an_import_matches_names_as_people_read_them(journal):
+    from journal.portability import export_document, import_document
+
+    document = export_document()
+    document["providers"] = [{**p, "name": p["name"].upper()} for p in document["providers"]]
+    document["services"] = [
+        {**s, "provider": s["provider"].upper(), "name": s["name"].lower()} for s in document["services"]
+    ]
+    for incident in document["incidents"]:
+        incident["provider"], incident["service"] = incident["provider"].upper(), incident["service"].lower()
+    counts = import_document(document)
+    assert counts["providers"] == 0 and counts["services"] == 0  # “HOSTER” is the journal's “Hoster”
+    assert Provider.objects.count() == 2 and Service.objects.count() == 3
