@@ -36,7 +36,6 @@ def measure() -> dict:
 
     from journal.housekeeping.models import Deletion
     from journal.models import Incident, LogLine, Provider, Service, TimelineEvent
-
     from journal.roles import Role, set_role
 
     user = get_user_model().objects.get(username=USERS[0])
