@@ -175,3 +175,18 @@ def test_a_reading_finished_on_the_incident_page_swaps_the_evidence_and_goes_to_
     LogExcerpt.objects.filter(pk=excerpt.pk).update(state="queued")
     polled = client_alice.get(excerpt.get_absolute_url(), headers=headers)
     assert "HX-Retarget" not in polled and "Queued" in text_of(polled)
+
+
+def test_accepting_and_dismissing_log_suggestions_say_so(client_alice):
+    from journal.models import LogSuggestion
+
+    excerpt = LogExcerptFactory(incident__service__time_zone="Asia/Tokyo", data=demo.FREEBSD_SYSLOG.encode())
+    first, second = LogSuggestion.objects.filter(excerpt=excerpt).order_by("at")[:2]
+    base = f"/incidents/{excerpt.incident_id}/suggestions"
+    html = client_alice.post(f"{base}/{first.pk}/accept/", headers=HX).content.decode()
+    assert messages_of(html[html.index(OOB) :]) == [f"Added “{first.get_type_display()}” from the log to the timeline."]
+    html = client_alice.post(f"{base}/{second.pk}/dismiss/", headers=HX).content.decode()
+    assert messages_of(html[html.index(OOB) :]) == ["Dismissed the suggestion."]
+    html = client_alice.post(f"{base}/accept-all/", headers=HX).content.decode()
+    left = LogSuggestion.objects.filter(excerpt=excerpt, status="accepted").count() - 1
+    assert messages_of(html[html.index(OOB) :]) == [f"Accepted {left} suggested events."]

@@ -166,7 +166,8 @@ def _suggestion(incident: Incident, suggestion: int) -> LogSuggestion:
 def suggestion_accept(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
     """Accept (or, beside a matching event, "keep both"): a new event on the timeline."""
     incident = incident_for_page(request, pk)
-    _suggestion(incident, suggestion).accept()
+    if event := _suggestion(incident, suggestion).accept():
+        messages.success(request, f"Added “{event.get_type_display()}” from the log to the timeline.")
     return incident_changed(request, incident, "log-suggestions")
 
 
@@ -174,7 +175,8 @@ def suggestion_accept(request: HttpRequest, pk: int, suggestion: int) -> HttpRes
 def suggestion_dismiss(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
     """Dismiss (or, beside a matching event, "keep mine")."""
     incident = incident_for_page(request, pk)
-    _suggestion(incident, suggestion).dismiss()
+    if _suggestion(incident, suggestion).dismiss():
+        messages.success(request, "Dismissed the suggestion.")
     return incident_changed(request, incident, "log-suggestions")
 
 
@@ -192,7 +194,8 @@ def suggestion_use_log_time(request: HttpRequest, pk: int, suggestion: int) -> H
             status=422,
             content_type="text/plain; charset=utf-8",
         )
-    found.adopt(event)
+    if found.adopt(event):
+        messages.success(request, f"Moved the “{event.get_type_display()}” to the log's time.")
     return incident_changed(request, incident, "log-suggestions")
 
 
@@ -202,14 +205,13 @@ def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
     wait for the user's choice: accepting them would add near-duplicates)."""
     incident = incident_for_page(request, pk)
     accepted, skipped = incident.accept_suggestions()
-    if not request.htmx:  # with htmx, the suggestions left on the page say why themselves
-        message = f"Accepted {accepted} suggested event{pluralize(accepted)}."
-        if skipped:
-            message += (
-                f" Skipped {skipped} that match{pluralize(skipped, 'es,')} events already on your timeline: "
-                "choose for each whose time to keep."
-            )
-        messages.success(request, message)
+    message = f"Accepted {accepted} suggested event{pluralize(accepted)}."
+    if skipped:
+        message += (
+            f" Skipped {skipped} that match{pluralize(skipped, 'es,')} events already on your timeline: "
+            "choose for each whose time to keep."
+        )
+    messages.success(request, message)  # with htmx: out of band into the page's messages
     return incident_changed(request, incident, "log-suggestions")
 
 
