@@ -321,5 +321,12 @@ def _certificate_refused() -> dict:
 
 
 def load() -> dict[str, int]:
-    """Add the seed story to the journal unless it is there already."""
+    """Add the seed story to the journal unless it is there already (or was deleted: a deleted
+    seed is neither brought back nor its provider made again)."""
+    from journal.models import Incident
+
+    seeded = [VPS_OUTAGE_UID, CERT_DEFECT_UID]
+    if Incident.all_objects.filter(uid__in=seeded, removed_at__isnull=False).exists():
+        skipped = Incident.all_objects.filter(uid__in=seeded).count()
+        return {"providers": 0, "services": 0, "incidents": 0, "incidents_skipped": skipped}
     return portability.import_document(document())

@@ -277,3 +277,12 @@ def test_an_import_matches_names_as_people_read_them(journal):
     counts = import_document(document)
     assert counts["providers"] == 0 and counts["services"] == 0  # “HOSTER” is the journal's “Hoster”
     assert Provider.objects.count() == 2 and Service.objects.count() == 3
+
+
+def test_loading_the_seed_again_does_not_bring_back_a_deleted_seed_provider(seed):
+    from journal import demo
+
+    removal.delete(seed["vps"].service.provider, None)
+    providers = Provider.all_objects.count()
+    assert demo.load()["providers"] == 0
+    assert Provider.all_objects.count() == providers and not Incident.objects.filter(pk=seed["vps"].pk).exists()
