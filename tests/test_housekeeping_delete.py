@@ -81,6 +81,9 @@ def test_deleting_a_provider_removes_its_services_and_incidents_and_says_so_with
     hoster = Provider.all_objects.get(name="Hoster")
     assert hoster.removed_by.username == "alice" and hoster.removal_reason == "Deleted"
     assert sorted(deletion.incidents) == sorted(i.pk for i in journal["incidents"])
+    record = Incident.history.filter(id=journal["incidents"][0].pk).first()  # the newest: the delete, audited
+    assert record.removed_at is not None and record.history_user.username == "alice"
+    assert record.removal_reason == "Deleted with provider “Hoster”" and record.version == 2
     assert sorted(deletion.services) == sorted([journal["vps"].pk, journal["mail"].pk])
 
 

@@ -15,9 +15,10 @@ from datetime import datetime
 from django.db import transaction
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from journal.housekeeping.models import Deletion
-from journal.models import Incident, LogExcerpt, Provider, Service, SupportContact
+from journal.models import Incident, LogExcerpt, Provider, Service, SupportContact, Versioned
 
 
 def describe(counts: dict[str, int]) -> str:
@@ -81,11 +82,29 @@ def _incident_ids(target, services: list[Service]) -> list[int]:
     return list(Incident.objects.filter(service__in=service_ids).values_list("pk", flat=True))
 
 
-def _mark(model, ids: list[int], user, at: datetime | None, reason: str) -> None:
-    """Mark (or with ``at`` None, unmark) the rows removed, one save each: audited and versioned."""
-    for row in model.all_objects.filter(pk__in=ids):
+def _mark(model, ids: list[int], user, at: datetime | None, reason: str, by=None) -> None:
+    """Mark (or with ``at`` None, unmark) the rows removed, in bulk, each with its audit
+    record (by ``by``, else ``user``); versioned rows get a new version (open edit forms
+    conflict)."""
+    rows = list(model.all_objects.filter(pk__in=ids))
+    if not rows:
+        return
+    fields = ["removed_at", "removed_by", "removal_reason"]
+    versioned = isinstance(rows[0], Versioned)
+    if versioned:
+        fields.append("version")
+    if model is Incident:
+        fields.append("updated_at")
+    now = timezone.now()
+    for row in rows:
         row.removed_at, row.removed_by, row.removal_reason = at, user if at else None, reason if at else ""
-        row.save()
+        if versioned:
+            row.version += 1
+        if model is Incident:
+            row.updated_at = now
+    bulk_update_with_history(
+        rows, model, fields, batch_size=500, default_user=by or user, default_date=now, manager=model.all_objects
+    )
 
 
 @transaction.atomic
@@ -117,7 +136,7 @@ class CannotUndo(Exception):
 
 
 @transaction.atomic
-def undo(deletion: Deletion) -> None:
+def undo(deletion: Deletion, user=None) -> None:
     """Restore exactly the rows this deletion removed. Refused (CannotUndo, saying why) when
     what they belong to is deleted itself, or a current one now has the same name."""
     services = list(Service.all_objects.filter(pk__in=deletion.services).select_related("provider"))
@@ -137,9 +156,9 @@ def undo(deletion: Deletion) -> None:
         clash = Provider.objects.filter(name_key=provider.name_key).first()
         if clash:
             raise CannotUndo(f"A provider named “{clash.name}” exists now: rename it first.")
-    _mark(Provider, deletion.providers, None, None, "")
-    _mark(Service, deletion.services, None, None, "")
-    _mark(Incident, deletion.incidents, None, None, "")
+    _mark(Provider, deletion.providers, None, None, "", by=user)
+    _mark(Service, deletion.services, None, None, "", by=user)
+    _mark(Incident, deletion.incidents, None, None, "", by=user)
     deletion.delete()
 
 

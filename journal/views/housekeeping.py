@@ -64,7 +64,7 @@ def deletion_undo(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"“{deletion.label}” was deleted more than {UNDO_DAYS} days ago: too late to undo.")
         return redirect("deleted_list")
     try:
-        removal.undo(deletion)
+        removal.undo(deletion, request.user)
     except removal.CannotUndo as exc:
         messages.error(request, f"Could not undo deleting “{deletion.label}”. {exc}")
         return redirect("deleted_list")
