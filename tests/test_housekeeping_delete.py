@@ -289,3 +289,12 @@ def test_loading_the_seed_again_does_not_bring_back_a_deleted_seed_provider(seed
     providers = Provider.all_objects.count()
     assert demo.load()["providers"] == 0
     assert Provider.all_objects.count() == providers and not Incident.objects.filter(pk=seed["vps"].pk).exists()
+
+
+def test_deleting_what_another_request_deleted_first_is_refused(journal):
+    incident = journal["other"]
+    stale = Incident.objects.get(pk=incident.pk)  # as a second request fetched it
+    removal.delete(incident, None)
+    with pytest.raises(removal.AlreadyDeleted):
+        removal.delete(stale, None)
+    assert Deletion.objects.count() == 1

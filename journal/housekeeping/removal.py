@@ -109,7 +109,10 @@ def _mark(model, ids: list[int], user, at: datetime | None, reason: str, by=None
 
 @transaction.atomic
 def delete(target: Provider | Service | Incident, user) -> Deletion:
-    """Remove ``target`` and what goes with it; the Deletion that undoes it."""
+    """Remove ``target`` and what goes with it; the Deletion that undoes it. AlreadyDeleted
+    when another request deleted it first (the row is locked until this one commits)."""
+    if not type(target).objects.select_for_update().filter(pk=target.pk).exists():
+        raise AlreadyDeleted(f"“{target}” was deleted already.")
     services = _services_of(target)
     incidents = _incident_ids(target, services)
     now = timezone.now()
@@ -132,6 +135,10 @@ def delete(target: Provider | Service | Incident, user) -> Deletion:
 
 
 class CannotUndo(Exception):
+    pass
+
+
+class AlreadyDeleted(Exception):
     pass
 
 

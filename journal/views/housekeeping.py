@@ -27,7 +27,11 @@ def _delete(request: HttpRequest, target, what: str, cancel: str, done: str) -> 
             "undo_days": UNDO_DAYS,
         }
         return render(request, "housekeeping/confirm_delete.html", context)
-    deletion = removal.delete(target, request.user)
+    try:
+        deletion = removal.delete(target, request.user)
+    except removal.AlreadyDeleted as exc:
+        messages.info(request, str(exc))
+        return redirect(done)
     went = deletion.what_went
     text = f"Deleted {what} “{deletion.label}”" + ("" if went == "nothing else" else f" with {went}") + "."
     messages.success(request, text, extra_tags=f"{UNDO_TAG}{deletion.pk}")
