@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from journal.views import accounts, dashboard, evidence, incidents, logs, preferences, providers, scorecards, share
 
@@ -53,5 +53,7 @@ urlpatterns = [
     path("services/new/", providers.service_new, name="service_new"),
     path("services/<int:pk>/", providers.service_detail, name="service"),
     path("services/<int:pk>/edit/", providers.service_edit, name="service_edit"),
+    path("", include("journal.hooks.urls")),
+    path("", include("journal.api.urls")),
     path("admin/", admin.site.urls),
 ]
