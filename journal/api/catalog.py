@@ -1,9 +1,7 @@
 """Providers and services."""
 
-from __future__ import annotations
-
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from journal.api import writes
@@ -29,7 +27,7 @@ def get_provider(request, provider_id: int):
 @router.post("/providers", response={201: ProviderOut})
 def create_provider(request, payload: ProviderIn):
     form = ProviderForm(writes.form_data(ProviderForm, Provider(), payload.model_dump(), zoned=False))
-    return 201, writes.save(form)
+    return Status(201, writes.save(form))
 
 
 @router.patch("/providers/{provider_id}", response=ProviderOut)
@@ -54,7 +52,7 @@ def get_service(request, service_id: int):
 @router.post("/services", response={201: ServiceOut})
 def create_service(request, payload: ServiceIn):
     form = ServiceForm(writes.form_data(ServiceForm, Service(), payload.model_dump(), zoned=False))
-    return 201, writes.save(form)
+    return Status(201, writes.save(form))
 
 
 @router.patch("/services/{service_id}", response=ServiceOut)

@@ -1,12 +1,10 @@
 """An incident's evidence: timeline events, provider notices, support contacts and logs.
 Each write goes through the incident page's own form (journal.api.writes)."""
 
-from __future__ import annotations
-
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, UploadedFile
+from ninja import File, Form, Router, Status, UploadedFile
 from ninja.pagination import paginate
 
 from journal.api import writes
@@ -58,7 +56,7 @@ def list_events(request, incident_id: int):
 @router.post("/incidents/{incident_id}/events", response={201: EventOut})
 def create_event(request, incident_id: int, payload: EventIn):
     incident = _incident(incident_id)
-    return 201, _form(EventForm, TimelineEvent(incident=incident), incident, payload.model_dump())
+    return Status(201, _form(EventForm, TimelineEvent(incident=incident), incident, payload.model_dump()))
 
 
 @router.patch("/incidents/{incident_id}/events/{event_id}", response=EventOut)
@@ -71,7 +69,7 @@ def update_event(request, incident_id: int, event_id: int, payload: EventPatch):
 @router.delete("/incidents/{incident_id}/events/{event_id}", response={204: None})
 def delete_event(request, incident_id: int, event_id: int):
     get_object_or_404(TimelineEvent, pk=event_id, incident_id=incident_id).delete()
-    return 204, None
+    return Status(204, None)
 
 
 # Provider notices
@@ -90,7 +88,7 @@ def create_notice(request, incident_id: int, payload: NoticeIn):
     incident = _incident(incident_id)
     given = payload.model_dump()
     given["retrieved_at"] = given["retrieved_at"] or timezone.now()
-    return 201, _form(NoticeForm, ProviderNotice(incident=incident), incident, given)
+    return Status(201, _form(NoticeForm, ProviderNotice(incident=incident), incident, given))
 
 
 @router.patch("/incidents/{incident_id}/notices/{notice_id}", response=NoticeOut)
@@ -121,7 +119,7 @@ def list_contacts(request, incident_id: int):
 def create_contact(request, incident_id: int, payload: ContactIn):
     incident = _incident(incident_id)
     contact = SupportContact(incident=incident, provider=incident.service.provider)
-    return 201, _form(SupportContactForm, contact, incident, payload.model_dump())
+    return Status(201, _form(SupportContactForm, contact, incident, payload.model_dump()))
 
 
 @router.patch("/incidents/{incident_id}/contacts/{contact_id}", response=ContactOut)
@@ -134,7 +132,7 @@ def update_contact(request, incident_id: int, contact_id: int, payload: ContactP
 @router.delete("/incidents/{incident_id}/contacts/{contact_id}", response={204: None})
 def delete_contact(request, incident_id: int, contact_id: int):
     get_object_or_404(SupportContact, pk=contact_id, incident_id=incident_id).delete()
-    return 204, None
+    return Status(204, None)
 
 
 # Logs
@@ -167,7 +165,7 @@ def upload_log(
     form = LogExcerptForm(data, {"file": file} if file is not None else {}, instance=LogExcerpt(incident=incident))
     if not form.is_valid():
         raise writes.Invalid(writes.errors_of(form))
-    return 201, form.save()
+    return Status(201, form.save())
 
 
 @router.post("/incidents/{incident_id}/logs/{log_id}/remove", response=LogOut)

@@ -1,9 +1,7 @@
 """Incidents and their totals (the same journal.downtime arithmetic the pages show)."""
 
-from __future__ import annotations
-
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from journal import bounds
@@ -103,7 +101,7 @@ def get_totals(request, incident_id: int):
 def create_incident(request, payload: IncidentIn):
     data = writes.form_data(IncidentForm, Incident(), payload.model_dump(), zoned=True)
     incident = writes.save(IncidentForm(data, viewer_zone="UTC"))
-    return 201, get_object_or_404(incidents_with_start(), pk=incident.pk)
+    return Status(201, get_object_or_404(incidents_with_start(), pk=incident.pk))
 
 
 @router.patch("/incidents/{incident_id}", response=IncidentOut)

@@ -55,7 +55,14 @@ def invalid(request, exc: Invalid):
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
-    return api.create_response(request, {"detail": exc.errors}, status=422)
+    """Pydantic's errors, the body's located like the forms' (``["body", field]``)."""
+    errors = []
+    for error in exc.errors:
+        loc = list(error.get("loc", ()))
+        if loc[:2] == ["body", "payload"]:
+            loc = ["body", *loc[2:]]
+        errors.append({**error, "loc": loc})
+    return api.create_response(request, {"detail": errors}, status=422)
 
 
 @api.exception_handler(ValidationError)

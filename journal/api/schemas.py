@@ -1,8 +1,6 @@
 """What the API sends and accepts. Times are ISO 8601 with their offset (UTC when sent);
 a time without an offset is refused (422): the journal keeps aware times only."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal

@@ -1,7 +1,5 @@
 """A provider's scorecard, as its page and `manage.py scorecard --format json` compute it."""
 
-from __future__ import annotations
-
 from django.shortcuts import get_object_or_404
 from ninja import Router
 
