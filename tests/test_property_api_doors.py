@@ -40,7 +40,8 @@ json_values = st.recursive(
 def _mutations(document, data):
     """The document with a few of its values replaced by random ones."""
     paths = list(_leaves(document))
-    for path in data.draw(st.lists(st.sampled_from(paths), max_size=3, unique=True)) if paths else []:
+    chosen = data.draw(st.lists(st.sampled_from(paths), max_size=3, unique=True)) if paths else []
+    for path in sorted(chosen, key=len, reverse=True):  # deepest first: a replaced parent drops its children
         node = document
         for key in path[:-1]:
             node = node[key]
