@@ -451,6 +451,7 @@ def test_a_token_is_shown_once_and_works(client_alice, alice):
     assert response.status_code == 201
     secret = response.context["secret"]
     assert secret in response.content.decode()
+    assert "no-store" in response["Cache-Control"]  # the page that shows it is not kept
     assert Api(secret).get("/providers").status_code == 200
     page = client_alice.get(reverse("api_tokens"))
     assert secret not in page.content.decode()

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -326,6 +327,7 @@ def test_an_editor_makes_a_url_shown_once(client_alice, service):
     response = client_alice.post(reverse("hook_create", args=[service.pk]), {"name": "kuma", "format": "uptime_kuma"})
     assert response.status_code == 200
     hook = WebHook.objects.get()
+    assert "no-store" in response["Cache-Control"]
     url = response.context["url"]
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert token_digest(token) == hook.token_sha256
@@ -383,3 +385,34 @@ def test_rotate_and_revoke_from_the_page(client_alice, hook, service):
     assert response.status_code == 302
     assert post(new, body("kuma_test.json")).status_code == 404
     assert "revoked" in text_of(client_alice.get(service.get_absolute_url()))
+
+
+# Two Alertmanagers of an HA pair deliver the same notification at the same moment.
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+def test_the_same_message_delivered_twice_at_once_is_applied_once(service):
+    import threading
+
+    from django.db import connections
+
+    hook, token = WebHook.create(service, "am pair", HookFormat.AUTO)
+    start = threading.Barrier(2)
+    answers = []
+
+    def deliver():
+        try:
+            start.wait()
+            answers.append(post(token, body("am_firing.json")).json()["outcome"])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == ["applied", "repeat"]
+    assert Incident.objects.filter(service=service).count() == 1
+    assert len(events(service)) == 2  # one down per alert, not four
