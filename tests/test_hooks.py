@@ -311,6 +311,21 @@ def test_text_from_the_body_is_made_storable(hook, service):
     assert events(service)[0].text == "bad bytes"
 
 
+def test_nul_in_identities_and_times_is_stored_without_it(hook, service):
+    """PostgreSQL text cannot hold NUL: found by tests/test_property_api_doors.py."""
+    nasty = json.loads(body("kuma_down.json"))
+    nasty["heartbeat"]["monitorID"] = "\x00"
+    nasty["monitor"]["name"] = "\x00"
+    assert post(hook, json.dumps(nasty).encode()).status_code == 200
+    assert HookMessage.objects.get().subject == "kuma:"
+    late = json.loads(body("hc_down.json"))
+    late["now"] = "2099-01-01T00:00:00+00:00"
+    late["check"] = "x\x00y"
+    assert post(hook, json.dumps(late).encode()).status_code == 200
+    assert "later than now: the time received is used" in HookDelivery.objects.get(format="healthchecks").detail
+    assert set(HookMessage.objects.values_list("subject", flat=True)) == {"kuma:", "hc:xy"}
+
+
 def test_refused_deliveries_are_pruned_to_the_newest(hook, monkeypatch):
     monkeypatch.setattr("journal.hooks.views.KEEP_UNAPPLIED", 3)
     post(hook, body("kuma_down.json"))

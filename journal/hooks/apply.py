@@ -72,21 +72,23 @@ def apply(hook: WebHook, delivery: HookDelivery, reading: Reading) -> Result:
 
 def _apply_one(hook: WebHook, delivery: HookDelivery, message: Message) -> tuple[str, str, Incident | None]:
     service = hook.service
+    name = clean_text(message.name, 200, single_line=True)
+    subject = clean_text(message.subject, 300, single_line=True)
     if HookMessage.objects.filter(service=service, key=message.key).exists():
-        return Outcome.REPEAT, f"{message.name}: already received (a retry): nothing changed.", None
+        return Outcome.REPEAT, f"{name}: already received (a retry): nothing changed.", None
     if not message.state:
-        return Outcome.IGNORED, f"{message.name}: {message.text} Nothing recorded.", None
+        return Outcome.IGNORED, f"{name}: {clean_text(message.text, 2000, False)} Nothing recorded.", None
     at, note = message.at, ""
     if at is None:
         at = delivery.received_at
     elif problem := bounds.happened_problem(at):
-        at, note = delivery.received_at, f" (its time {message.at_text} is {problem}: the time received is used)"
-    name = clean_text(message.name, 200, single_line=True)
+        at_text = clean_text(message.at_text, 64, single_line=True)
+        at, note = delivery.received_at, f" (its time {at_text} is {problem}: the time received is used)"
     text = clean_text(message.text, 2000, single_line=False)
     incident = service.incidents.filter(status=Incident.Status.OPEN).order_by("-created_at", "-id").first()
     down_now = _monitors_down(incident) if incident else {}
     if message.state == DOWN:
-        if message.subject in down_now:
+        if subject in down_now:
             return _record(service, delivery, message, at, incident, None, f"{name}: still down{note}: nothing added.")
         opened = incident is None
         if opened:
@@ -104,7 +106,7 @@ def _apply_one(hook: WebHook, delivery: HookDelivery, message: Message) -> tuple
     # UP
     if incident is None:
         return Outcome.IGNORED, f"{name}: up, but no incident of this service is open: nothing added.", None
-    others = sorted(subject_name for subject, subject_name in down_now.items() if subject != message.subject)
+    others = sorted(subject_name for subject_id, subject_name in down_now.items() if subject_id != subject)
     if not incident.events.filter(at__lte=at, type__in=[TimelineEvent.Type.DOWN, TimelineEvent.Type.DEGRADED]).exists():
         return _record(
             service,
@@ -151,7 +153,7 @@ def _record(service, delivery, message: Message, at, incident, event, line: str)
             HookMessage.objects.create(
                 service=service,
                 key=message.key,
-                subject=message.subject[:300],
+                subject=clean_text(message.subject, 300, single_line=True),
                 name=clean_text(message.name, 200, single_line=True),
                 state=message.state,
                 at=at,
@@ -162,5 +164,9 @@ def _record(service, delivery, message: Message, at, incident, event, line: str)
     except IntegrityError:  # the same message, applied by a concurrent delivery
         if event is not None:
             event.delete()
-        return Outcome.REPEAT, f"{message.name}: already received (a retry): nothing changed.", None
+        return (
+            Outcome.REPEAT,
+            f"{clean_text(message.name, 200, True)}: already received (a retry): nothing changed.",
+            None,
+        )
     return Outcome.APPLIED, line, incident

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from journal import bounds
 from journal.hooks import formats
-from journal.hooks.apply import apply
+from journal.hooks.apply import apply, clean_text
 from journal.hooks.models import HookDelivery, HookFormat, WebHook
 from journal.models import Service
 from journal.roles import can_edit
@@ -44,7 +44,7 @@ def ingest(request: HttpRequest, token: str) -> HttpResponse:
         return JsonResponse({"error": "Unknown or revoked webhook URL."}, status=404)
     now = timezone.now()
     limit = settings.WEBHOOK_MAX_BYTES
-    content_type = request.META.get("CONTENT_TYPE", "")[:200]
+    content_type = clean_text(request.META.get("CONTENT_TYPE", ""), 200, single_line=True)
     declared = request.META.get("CONTENT_LENGTH") or ""
     body = b""
     if not (declared.isdigit() and int(declared) > limit):
@@ -66,11 +66,12 @@ def ingest(request: HttpRequest, token: str) -> HttpResponse:
     try:
         reading = formats.read(body, content_type, hook.format, now)
     except formats.BadBody as exc:
-        delivery.outcome, delivery.error = HookDelivery.Outcome.REJECTED, str(exc)
+        delivery.outcome, delivery.error = HookDelivery.Outcome.REJECTED, clean_text(str(exc), 2000, False)
         delivery.save(update_fields=["outcome", "error"])
         return JsonResponse({"error": str(exc)}, status=400)
     result = apply(hook, delivery, reading)
-    delivery.format, delivery.outcome, delivery.detail = reading.format, result.outcome, result.detail
+    delivery.format, delivery.outcome = reading.format, result.outcome
+    delivery.detail = clean_text(result.detail, 20000, single_line=False)
     delivery.incident = result.incident
     delivery.save(update_fields=["format", "outcome", "detail", "incident"])
     answer = {
