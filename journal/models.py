@@ -936,3 +936,7 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
 
 from journal.housekeeping.models import *  # noqa: E402, F401, F403  (deletions and their undo)
 from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)
+
+# isort: split
+from journal.api.models import *  # noqa: E402, F401, F403
+from journal.hooks.models import *  # noqa: E402, F401, F403

@@ -24,7 +24,9 @@ class Role(models.TextChoices):
 GROUPS = (Role.EDITOR, Role.VIEWER)
 
 # Writes a viewer may still make: they change nothing in the journal.
-VIEWER_WRITES = frozenset({"login", "logout", "set_time_zone", "password_change"})
+VIEWER_WRITES = frozenset(
+    {"login", "logout", "set_time_zone", "password_change", "api_token_create", "api_token_revoke"}
+)
 # Pages that only show a form for a change (incident_new, evidence_edit, the confirmations of
 # provider_delete and service_merge …): closed to viewers too.
 FORM_PAGE_SUFFIXES = ("_new", "_edit", "_delete", "_merge")

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from this site's static files (strict CSP)
     "journal",
 ]
 
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "journal.api.auth.ApiTokenMiddleware",
+    "journal.hooks.middleware.HookBodyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "journal.middleware.RefusedUploadMiddleware",
     "journal.middleware.RoleMiddleware",
@@ -164,6 +167,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Form fields other than files (pasted log lines included); larger bodies are refused with 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 STALE_DOWN_AFTER_DAYS = envint("STALE_DOWN_AFTER_DAYS", 7)  # a down with no up for longer is flagged
+WEBHOOK_MAX_BYTES = envint("WEBHOOK_MAX_BYTES", 1024 * 1024)  # a larger webhook body is refused (413)
 LOG_UPLOAD_MAX_BYTES = envint("LOG_UPLOAD_MAX_BYTES", 1024**3)  # larger uploads are refused
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

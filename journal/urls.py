@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from journal.views import (
     accounts,
@@ -71,5 +71,7 @@ urlpatterns = [
     path("services/<int:pk>/merge/", housekeeping.service_merge, name="service_merge"),
     path("deleted/", housekeeping.deleted_list, name="deleted_list"),
     path("deleted/<int:pk>/undo/", housekeeping.deletion_undo, name="deletion_undo"),
+    path("", include("journal.hooks.urls")),
+    path("", include("journal.api.urls")),
     path("admin/", admin.site.urls),
 ]
