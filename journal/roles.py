@@ -24,7 +24,9 @@ class Role(models.TextChoices):
 GROUPS = (Role.EDITOR, Role.VIEWER)
 
 # Writes a viewer may still make: they change nothing in the journal.
-VIEWER_WRITES = frozenset({"login", "logout", "set_time_zone", "password_change"})
+VIEWER_WRITES = frozenset(
+    {"login", "logout", "set_time_zone", "password_change", "feed_token_create", "feed_token_revoke"}
+)
 # Pages that only show a form for a change (incident_new, evidence_edit …): closed to viewers too.
 FORM_PAGE_SUFFIXES = ("_new", "_edit")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})

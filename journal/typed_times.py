@@ -8,8 +8,9 @@ Accepted, in this order:
 - a timestamp that names its offset (``2012-07-20T08:12:37+09:00``, ``…Z``): that moment;
 - a log line, or the timestamp at its head (``Jul 20 08:12:37 host kernel: …``,
   ``Jul 20 08:12:37``, ``2024-03-05T14:20:09.123+01:00 host …``), read by the log reader
-  (journal.logs.formats): a time the line writes with its zone is that moment; one written without a zone is read in the log's zone (the zone
-  the incident's log excerpts were read in, else the service's), in the year of the kept day.
+  (journal.logs.formats): a time the line writes with its zone is that moment; one written
+  without a zone is read in the log's zone (the zone the incident's log excerpts were read
+  in, else the service's), in the year of the kept day.
 """
 
 from __future__ import annotations

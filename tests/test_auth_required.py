@@ -6,6 +6,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"login", "shared_incident", "shared_log", "shared_log_download"}  # share links: tests/test_share.py
+# feeds opened by secret token: tests/test_feeds.py
+PUBLIC |= {"feed_incidents_ics", "feed_incidents_atom", "feed_provider_ics", "feed_provider_atom"}
 SAMPLE_ARGS = {
     "pk": "1",
     "item": "1",
