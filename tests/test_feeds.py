@@ -130,6 +130,8 @@ def test_the_calendar_holds_one_event_per_incident_from_first_down_to_last_up(cl
     vps = events[f"{seed['vps'].uid}@incident-journal"]
     assert vps["DTSTART"] == "20120719T231200Z"  # first down, 08:12 JST
     assert vps["DTEND"] == "20120720T033300Z"  # last up, 12:33 JST
+    assert re.fullmatch(r"\d{8}T\d{6}Z", vps["DTSTAMP"])
+    assert vps["LAST-MODIFIED"] == ical.stamp(seed["vps"].updated_at)
     assert vps["SUMMARY"] == "VPS down twice while the host was overloaded — お名前.com › VPS(KVM)"
     assert "Observed down: 3h 01m.\\nProvider claimed: 6h 53m." in vps["DESCRIPTION"]
     assert vps["DESCRIPTION"].startswith("Outage\\, resolved.")

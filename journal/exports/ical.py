@@ -73,7 +73,7 @@ def event_lines(incident: Incident, url: str, now: datetime) -> list[str]:
     lines = [
         "BEGIN:VEVENT",
         f"UID:{incident.uid}@incident-journal",
-        f"DTSTAMP:{stamp(incident.updated_at)}",
+        f"DTSTAMP:{stamp(now)}",  # with METHOD: when this calendar was made (RFC 5545 3.8.7.2)
         f"LAST-MODIFIED:{stamp(incident.updated_at)}",
         f"CREATED:{stamp(incident.created_at)}",
         f"DTSTART:{stamp(start)}",
