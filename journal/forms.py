@@ -304,7 +304,6 @@ class EventForm(ZonedModelForm):
                 self.add_error("at", ValidationError(str(exc), code="invalid"))
             else:
                 self.cleaned_data["at"] = reading.wall or reading.moment
-                self.reading = reading
         cleaned = super().clean()
         at, kind = cleaned.get("at"), cleaned.get("type")
         if at and kind == TimelineEvent.Type.UP and not self._went_down_by(at):
