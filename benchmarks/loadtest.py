@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
@@ -184,6 +185,8 @@ def add_event(session: Session, incident: int, text: str, tally: Tally) -> str |
     if status != 200 or not reader.action:
         return f"{path} answered {status} without the form"
     values = {**reader.values, "events-type": "observation", "events-text": text}
+    if not values.get("events-at"):  # the form keeps the previous event's day, the time is typed
+        values.update({"events-at": f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S}", "events-zone": "UTC"})
     status, _ = session.request("POST", reader.action, values)
     if status != 302:
         return f"POST {reader.action} answered {status}"

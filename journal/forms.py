@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import format_html
 
-from journal import bounds
+from journal import bounds, typed_times
 from journal.housekeeping.names import name_key
 from journal.models import (
     Incident,
@@ -66,8 +66,8 @@ def read_in_zone(form: forms.BaseForm, cleaned: dict, names, zone: str) -> None:
     the zone skipped (a DST gap) or one outside the calendar in UTC becomes an error on its field."""
     for name in names:
         wall = cleaned.get(name)
-        if wall is None:
-            continue
+        if wall is None or not isinstance(wall, datetime) or timezone.is_aware(wall):
+            continue  # empty, or already placed (a pasted time that said where it lies)
         try:
             cleaned[name] = localize(wall, zone)
         except ValueError as exc:
@@ -308,25 +308,64 @@ class IncidentForm(ZonedModelForm):
         return incident
 
 
+class TypedTimeInput(forms.TextInput):
+    """Shows a stored reading as ``2012-07-20 08:12:37``; what was typed comes back as typed."""
+
+    def format_value(self, value):
+        if isinstance(value, datetime):
+            return f"{value:%Y-%m-%d %H:%M:%S}"
+        return super().format_value(value)
+
+
 class EventForm(ZonedModelForm):
+    """An event. "When" takes ``2012-07-20 08:12``, ``08:12`` or ``8:12:37`` (on the kept
+    ``day``) or a pasted log line or timestamp (journal.typed_times)."""
+
     zoned_fields = ("at",)
+    at = forms.CharField(
+        label="When",
+        strip=True,
+        max_length=typed_times.MAX_TYPED,
+        widget=TypedTimeInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "08:12 · 2012-07-20 08:12 · a log line"}
+        ),
+        help_text="08:12 or 8:12:37 on the day below, 2012-07-20 08:12, or paste a log line or timestamp.",
+        error_messages={"max_length": "Enter a valid date/time."},
+    )
+    day = forms.DateField(
+        label="Day",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The day of a time typed alone: kept from the previous event.",
+    )
 
     class Meta:
         model = TimelineEvent
         fields = ["at", "type", "source", "text"]
-        field_classes = {"at": LocalDateTimeField}
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
-        labels = {"at": "When"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, log_zone: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.log_zone = log_zone
+        wall = self.initial.get("at")
+        if isinstance(wall, datetime) and "day" not in self.initial:
+            self.initial["day"] = wall.date()
         typed_by_hand = [TimelineEvent.Source.PERSON, TimelineEvent.Source.NOTICE, TimelineEvent.Source.SUPPORT]
         if self.instance.source not in typed_by_hand:
             typed_by_hand.append(self.instance.source)
         self.fields["source"].choices = [(s.value, s.label) for s in TimelineEvent.Source if s in typed_by_hand]
-        self.order_fields(["at", "zone", "type", "source", "text"])
+        self.order_fields(["at", "day", "zone", "type", "source", "text"])
 
     def clean(self):
+        typed = self.cleaned_data.get("at")
+        if typed:
+            zone = self.cleaned_data.get("zone") or self.fields["zone"].initial
+            try:
+                reading = typed_times.read_typed(typed, self.cleaned_data.get("day"), self.log_zone or zone)
+            except typed_times.TypedTimeError as exc:
+                self.add_error("at", ValidationError(str(exc), code="invalid"))
+            else:
+                self.cleaned_data["at"] = reading.wall or reading.moment
         cleaned = super().clean()
         at, kind = cleaned.get("at"), cleaned.get("type")
         if at and kind == TimelineEvent.Type.UP and not self._went_down_by(at):

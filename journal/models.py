@@ -935,6 +935,7 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
 
 
 from journal.housekeeping.models import *  # noqa: E402, F401, F403  (deletions and their undo)
+from journal.exports.models import FeedToken  # noqa: E402, F401  (journal.exports: feed tokens)
 from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)
 
 # isort: split

@@ -25,7 +25,16 @@ GROUPS = (Role.EDITOR, Role.VIEWER)
 
 # Writes a viewer may still make: they change nothing in the journal.
 VIEWER_WRITES = frozenset(
-    {"login", "logout", "set_time_zone", "password_change", "api_token_create", "api_token_revoke"}
+    {
+        "login",
+        "logout",
+        "set_time_zone",
+        "password_change",
+        "api_token_create",
+        "api_token_revoke",
+        "feed_token_create",
+        "feed_token_revoke",
+    }
 )
 # Pages that only show a form for a change (incident_new, evidence_edit, the confirmations of
 # provider_delete and service_merge …): closed to viewers too.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from journal.exports import views as exports
 from journal.views import (
     accounts,
     dashboard,
@@ -31,6 +32,16 @@ urlpatterns = [
     path("time-zone/", preferences.set_time_zone, name="set_time_zone"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/new/", incidents.incident_new, name="incident_new"),
+    path("incidents/incidents.csv", exports.incidents_csv, name="incidents_csv"),
+    path("incidents/events.csv", exports.events_csv, name="events_csv"),
+    path("incidents/<int:pk>/postmortem.md", exports.incident_postmortem, name="incident_postmortem"),
+    path("feeds/", exports.feed_tokens, name="feed_tokens"),
+    path("feeds/tokens/", exports.feed_token_create, name="feed_token_create"),
+    path("feeds/tokens/<int:item>/revoke/", exports.feed_token_revoke, name="feed_token_revoke"),
+    path("feeds/<str:token>/incidents.ics", exports.feed_ics, name="feed_incidents_ics"),
+    path("feeds/<str:token>/incidents.atom", exports.feed_atom, name="feed_incidents_atom"),
+    path("feeds/<str:token>/providers/<int:pk>.ics", exports.feed_ics, name="feed_provider_ics"),
+    path("feeds/<str:token>/providers/<int:pk>.atom", exports.feed_atom, name="feed_provider_atom"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
     path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident_edit"),
     path("incidents/<int:pk>/delete/", housekeeping.incident_delete, name="incident_delete"),

@@ -8,6 +8,8 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"login", "shared_incident", "shared_log", "shared_log_download"}  # share links: tests/test_share.py
 PUBLIC |= {"hook_ingest"}  # monitor webhooks: the URL's token is the credential (tests/test_hooks.py)
 TOKEN_ONLY = "api/"  # the JSON API answers 401 without a bearer token (tests/test_api.py); its docs page is walked
+# feeds opened by secret token: tests/test_feeds.py
+PUBLIC |= {"feed_incidents_ics", "feed_incidents_atom", "feed_provider_ics", "feed_provider_atom"}
 SAMPLE_ARGS = {
     "pk": "1",
     "item": "1",

@@ -74,13 +74,16 @@ def test_a_time_skipped_by_dst_is_refused(client_alice, incident):
     assert "does not exist in Europe/Berlin" in response.content.decode()
 
 
-def test_the_add_form_defaults_to_now_in_the_services_zone_and_the_likely_type(client_alice, incident):
+def test_the_add_form_keeps_the_previous_events_day_in_the_services_zone_and_the_likely_type(client_alice, incident):
     html = client_alice.get(incident.get_absolute_url()).content.decode()
     form = html[html.index('id="new-events"') :]
     form = form[: form.index("</form>")]
     assert '<option value="Asia/Tokyo" selected>Asia/Tokyo (service)</option>' in form
     assert '<option value="up" selected>Up</option>' in form  # still down, so "up" is next
-    assert 'type="datetime-local"' in form
+    # backfilling (tests/test_backfill.py): the previous event's day in Tokyo, the time cleared
+    assert 'type="date" name="events-day" value="2024-03-01"' in form
+    assert 'type="text" name="events-at" ' in form
+    assert 'name="events-at" value=' not in form
 
 
 def test_a_viewer_in_the_services_zone_sees_it_offered_once(client_alice, incident):
@@ -96,7 +99,7 @@ def test_editing_an_event_reads_the_time_in_the_chosen_zone(client_alice, incide
     event = incident.events.get()
     url = f"/incidents/{incident.pk}/events/{event.pk}/edit/"
     form = client_alice.get(url, headers=HX).content.decode()
-    assert 'value="2024-03-01T09:00:00"' in form  # shown in Asia/Tokyo
+    assert 'value="2024-03-01 09:00:00"' in form  # shown in Asia/Tokyo
     response = client_alice.post(
         url,
         {

@@ -48,7 +48,8 @@ def test_no_form_answers_5xx_and_a_refusal_changes_nothing(client_alice, seed, d
     response = client_alice.post(url, payload)
     assert response.status_code < 500
     if response.status_code != 302:
-        assert response.status_code == 422
+        # 409: a drawn version older than the record (an earlier example's edit moved it on)
+        assert response.status_code in {409, 422}
         assert snapshot() == before
 
 

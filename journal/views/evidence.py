@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from journal import backfill
 from journal.models import Incident, LogExcerpt, ProviderNotice, Removable, VersionConflict
 from journal.views.access import incident_for_page
 from journal.views.conflicts import conflict, save_versioned
@@ -53,6 +54,11 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
         return _show_form(request, incident, evidence_form(request, incident, kind, instance))
     if kind == "notices" and "read_notice" in request.POST:
         data, note = read_notice(request.POST, incident)
+        form = evidence_form(request, incident, kind, instance, data)
+        form.note = note
+        return _show_form(request, incident, form)
+    if kind == "events" and request.POST.get("fill") in backfill.FILLS:
+        data, note = backfill.fill(request.POST, incident, request.POST["fill"])
         form = evidence_form(request, incident, kind, instance, data)
         form.note = note
         return _show_form(request, incident, form)

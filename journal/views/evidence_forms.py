@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from journal import backfill
 from journal.forms import EventForm, LogExcerptForm, NoticeForm, SupportContactForm
 from journal.models import Incident, LogExcerpt, ProviderNotice, SupportContact, TimelineEvent
 from journal.notices import parse_notice
@@ -52,11 +53,16 @@ def evidence_form(request: HttpRequest, incident: Incident, kind: str, instance=
             initial[spec.starts_at] = timezone.now()
         if isinstance(instance, TimelineEvent):
             initial["type"] = _likely_next_event(incident)
+            if previous := backfill.previous_event(incident):  # backfilling: its day kept, no time
+                zone = get_zone(incident.service.time_zone)
+                initial["at"], initial["day"] = "", timezone.localtime(previous.at, zone).date()
     kwargs = {"instance": instance, "initial": initial, "prefix": kind}
     if data is not None:
         kwargs.update(data=data, files=request.FILES)
     if spec.starts_at:
         kwargs["zones"] = [incident.service.time_zone, request.viewer_zone.key]
+    if kind == "events":
+        kwargs["log_zone"] = backfill.log_zone(incident)
     form = versioned(spec.form(**kwargs))
     form.kind, form.spec = kind, spec
     form.dom_id = f"edit-{kind}-{instance.pk}" if instance.pk else f"new-{kind}"
