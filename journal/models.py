@@ -893,3 +893,4 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
 
 
 from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)
+from journal.watcher.models import *  # noqa: E402, F401, F403  (the status watcher)

@@ -1,0 +1,24 @@
+"""The status watcher's scheduler: queues due polls for the task worker (`manage.py worker`)."""
+
+import time
+
+from django.core.management.base import BaseCommand
+
+from journal.watcher.tasks import enqueue_due
+
+
+class Command(BaseCommand):
+    help = "Every --every seconds, queue a poll of each status source that is due (the worker runs them)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=float, default=30.0, help="Seconds between checks (default 30).")
+        parser.add_argument("--once", action="store_true", help="Check once and exit.")
+
+    def handle(self, *args, every: float, once: bool, **options) -> None:
+        while True:
+            queued = enqueue_due()
+            if queued or once:
+                self.stdout.write(f"Queued {queued} poll(s).")
+            if once:
+                return
+            time.sleep(every)

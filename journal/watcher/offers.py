@@ -1,0 +1,122 @@
+"""Offering a notice seen on a source: to the incidents it matches (same provider, the source's
+service if it names one, windows overlapping), or as a new incident; attaching makes a
+ProviderNotice from the latest version (retrieved at the version's time)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from journal.filters import incidents_with_start
+from journal.models import Incident, ProviderNotice
+from journal.watcher.models import SourceItem, SourceItemVersion
+
+SLACK = timedelta(hours=2)  # windows this near count as overlapping
+CANDIDATES = 10
+
+
+def incident_span(incident: Incident, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """From its first event (else its creation) to its end (now while open)."""
+    now = now or timezone.now()
+    start = getattr(incident, "started", None) or incident.started_at
+    return start, incident.until(now) or start
+
+
+def overlaps(item: SourceItem, start: datetime, end: datetime) -> bool:
+    if item.window_start is None:
+        return False
+    item_end = item.window_end or timezone.now()
+    return item.window_start <= end + SLACK and item_end >= start - SLACK
+
+
+def candidates(item: SourceItem, now: datetime | None = None) -> list[Incident]:
+    """Incidents this notice may be about, nearest start first."""
+    if item.window_start is None:
+        return []
+    source = item.source
+    incidents = incidents_with_start().filter(service__provider_id=source.provider_id)
+    if source.service_id:
+        incidents = incidents.filter(service_id=source.service_id)
+    latest_start = (item.window_end or now or timezone.now()) + SLACK
+    incidents = incidents.filter(started__lte=latest_start)[:200]
+    found = [i for i in incidents if overlaps(item, *incident_span(i, now))]
+    found.sort(key=lambda i: (abs((i.started - item.window_start).total_seconds()), -i.pk))
+    return found[:CANDIDATES]
+
+
+def offered_to(incident: Incident, now: datetime | None = None):
+    """Pending notices of the incident's provider whose window overlaps the incident."""
+    start, end = incident_span(incident, now)
+    return (
+        SourceItem.objects.filter(offer=SourceItem.Offer.PENDING, source__provider_id=incident.service.provider_id)
+        .filter(Q(source__service__isnull=True) | Q(source__service_id=incident.service_id))
+        .filter(window_start__lte=end + SLACK)
+        .filter(Q(window_end__isnull=True) | Q(window_end__gte=start - SLACK))
+        .select_related("source")
+        .order_by("window_start", "id")[:CANDIDATES]
+    )
+
+
+def notice_from(version: SourceItemVersion, incident: Incident) -> ProviderNotice:
+    return ProviderNotice(
+        incident=incident,
+        url=version.url,
+        retrieved_at=version.retrieved_at,
+        raw_text=version.text,
+        claimed_start=version.claimed_start,
+        claimed_end=version.claimed_end,
+        approximate=version.approximate,
+        target=version.target[:300],
+        cause=version.cause,
+    )
+
+
+@transaction.atomic
+def attach(item: SourceItem, incident: Incident) -> ProviderNotice:
+    """Attach the item's latest version to ``incident`` as a provider notice; later versions
+    will supersede it there (see ``follow``)."""
+    version = item.versions.order_by("-number").first()
+    notice = notice_from(version, incident)
+    notice.save()
+    SourceItem.objects.filter(pk=item.pk).update(offer=SourceItem.Offer.ATTACHED, incident=incident, notice=notice)
+    item.offer, item.incident, item.notice = SourceItem.Offer.ATTACHED, incident, notice
+    return notice
+
+
+@transaction.atomic
+def new_incident(item: SourceItem, service, now: datetime | None = None) -> Incident:
+    """A new incident of ``service`` titled after the notice, with the notice attached."""
+    now = now or timezone.now()
+    ended = item.window_end is not None and item.window_end <= now
+    incident = Incident.objects.create(
+        service=service,
+        title=(item.title or "Provider notice")[:300],
+        kind=Incident.Kind.MAINTENANCE if item.is_maintenance else Incident.Kind.OUTAGE,
+        status=Incident.Status.RESOLVED if ended else Incident.Status.OPEN,
+        resolved_at=item.window_end if ended else None,
+    )
+    attach(item, incident)
+    return incident
+
+
+def dismiss(item: SourceItem) -> bool:
+    return bool(
+        SourceItem.objects.filter(pk=item.pk, offer=SourceItem.Offer.PENDING).update(offer=SourceItem.Offer.DISMISSED)
+    )
+
+
+def follow(item: SourceItem, version: SourceItemVersion) -> ProviderNotice | None:
+    """A new version of an attached notice: the incident's notice is superseded by one made
+    from it (the earlier stays, shown as superseded). Nothing when the notice was removed."""
+    current = item.notice
+    if current is None or not current.is_current:
+        return None
+    notice = notice_from(version, current.incident)
+    notice.pk, notice.version = current.pk, current.version
+    notice.save_as_new_version()
+    SourceItem.objects.filter(pk=item.pk).update(notice=notice)
+    item.notice = notice
+    return notice
