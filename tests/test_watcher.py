@@ -381,3 +381,27 @@ def test_poll_now_queues_a_poll_once(client_alice, statuspage, django_capture_on
     assert len(callbacks) == 1
     assert "queued" in text_of(client_alice.get(statuspage.provider.get_absolute_url()))
     assert not enqueue_poll(StatusSource.objects.get())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_polls_run_on_the_database_worker_never_in_the_request(client, settings, server, service):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    server.serve("/api/v2/incidents.json", corpus("incidents_v1.json"))
+    server.serve("/api/v2/scheduled-maintenances.json", corpus("scheduled-maintenances.json"))
+    client.force_login(UserFactory(username="alice"))
+    response = client.post(
+        reverse("source_new", args=[service.provider.pk]),
+        {"kind": "statuspage", "url": server.url, "time_zone": "UTC", "interval_minutes": "15"},
+    )
+    assert response.status_code == 302
+    assert server.requests == [] and SourceItem.objects.count() == 0  # the request only queued it
+    assert DBTaskResult.objects.get().task_path == "journal.watcher.tasks.poll_source"
+    assert "queued" in text_of(client.get(service.provider.get_absolute_url()))
+
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "-v", "0")
+
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert SourceItem.objects.count() == 3 and len(server.requests) == 2
+    assert StatusSource.objects.get().queued_at is None
