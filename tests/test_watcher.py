@@ -405,3 +405,24 @@ def test_polls_run_on_the_database_worker_never_in_the_request(client, settings,
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert SourceItem.objects.count() == 3 and len(server.requests) == 2
     assert StatusSource.objects.get().queued_at is None
+
+
+def test_the_provider_page_reads_offers_in_a_fixed_number_of_queries(client_alice, statuspage, server, service):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        incident = IncidentFactory(service=service, title=f"Outage {n}")
+        EventFactory(incident=incident, at=datetime(2026, 10, 14, 3, 20 + n, tzinfo=UTC), type="down")
+    poll(statuspage, now=T)
+    url = statuspage.provider.get_absolute_url()
+    with CaptureQueriesContext(connection) as few:
+        assert client_alice.get(url).status_code == 200
+    server.serve("/news.rss", corpus("news.rss"), content_type="application/rss+xml")
+    feed = StatusSource.objects.create(provider=service.provider, kind="feed", url=server.url + "/news.rss")
+    poll(feed, now=T)
+    with CaptureQueriesContext(connection) as more:
+        page = text_of(client_alice.get(url))
+    assert SourceItem.objects.filter(offer="pending").count() == 5
+    assert len(more.captured_queries) == len(few.captured_queries)
+    assert page.count("Attach to “Outage") == 3  # the network incident's three candidates

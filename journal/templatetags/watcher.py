@@ -25,11 +25,12 @@ def watcher_sources(context, provider) -> dict:
     )
     pending = list(
         SourceItem.objects.filter(source__provider=provider, offer=SourceItem.Offer.PENDING)
-        .select_related("source__service")
+        .select_related("source")
         .order_by("-first_seen", "-id")[:PENDING_SHOWN]
     )
+    near = offers.candidates_for(pending)
     for item in pending:
-        item.candidates = offers.candidates(item)
+        item.candidates = near.get(item.pk, [])
     return {
         "sources": list(sources),
         "pending": pending,

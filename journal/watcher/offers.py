@@ -16,6 +16,7 @@ from journal.watcher.models import SourceItem, SourceItemVersion
 
 SLACK = timedelta(hours=2)  # windows this near count as overlapping
 CANDIDATES = 10
+INCIDENTS_READ = 500  # the provider's latest incidents looked at
 
 
 def incident_span(incident: Incident, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -25,26 +26,42 @@ def incident_span(incident: Incident, now: datetime | None = None) -> tuple[date
     return start, incident.until(now) or start
 
 
-def overlaps(item: SourceItem, start: datetime, end: datetime) -> bool:
+def overlaps(item: SourceItem, start: datetime, end: datetime, now: datetime | None = None) -> bool:
     if item.window_start is None:
         return False
-    item_end = item.window_end or timezone.now()
+    item_end = item.window_end or now or timezone.now()
     return item.window_start <= end + SLACK and item_end >= start - SLACK
 
 
 def candidates(item: SourceItem, now: datetime | None = None) -> list[Incident]:
     """Incidents this notice may be about, nearest start first."""
-    if item.window_start is None:
-        return []
-    source = item.source
-    incidents = incidents_with_start().filter(service__provider_id=source.provider_id)
-    if source.service_id:
-        incidents = incidents.filter(service_id=source.service_id)
-    latest_start = (item.window_end or now or timezone.now()) + SLACK
-    incidents = incidents.filter(started__lte=latest_start)[:200]
-    found = [i for i in incidents if overlaps(item, *incident_span(i, now))]
-    found.sort(key=lambda i: (abs((i.started - item.window_start).total_seconds()), -i.pk))
-    return found[:CANDIDATES]
+    return candidates_for([item], now).get(item.pk, [])
+
+
+def candidates_for(items: list[SourceItem], now: datetime | None = None) -> dict[int, list[Incident]]:
+    """For each notice (of one provider's sources), the incidents it may be about, nearest
+    start first: one query for all of them."""
+    items = [item for item in items if item.window_start is not None]
+    if not items:
+        return {}
+    now = now or timezone.now()
+    provider = items[0].source.provider_id
+    latest_start = max(item.window_end or now for item in items) + SLACK
+    incidents = list(
+        incidents_with_start().filter(service__provider_id=provider, started__lte=latest_start)[:INCIDENTS_READ]
+    )
+    spans = [(incident, incident_span(incident, now)) for incident in incidents]
+    found = {}
+    for item in items:
+        near = [
+            incident
+            for incident, span in spans
+            if (not item.source.service_id or incident.service_id == item.source.service_id)
+            and overlaps(item, *span, now)
+        ]
+        near.sort(key=lambda i: (abs((i.started - item.window_start).total_seconds()), -i.pk))
+        found[item.pk] = near[:CANDIDATES]
+    return found
 
 
 def offered_to(incident: Incident, now: datetime | None = None):
@@ -112,6 +129,8 @@ def follow(item: SourceItem, version: SourceItemVersion) -> ProviderNotice | Non
     """A new version of an attached notice: the incident's notice is superseded by one made
     from it (the earlier stays, shown as superseded). Nothing when the notice was removed."""
     current = item.notice
+    while current is not None and current.is_superseded:  # edited on the incident page since
+        current = current.superseded_by
     if current is None or not current.is_current:
         return None
     notice = notice_from(version, current.incident)
