@@ -426,3 +426,15 @@ def test_the_provider_page_reads_offers_in_a_fixed_number_of_queries(client_alic
     assert SourceItem.objects.filter(offer="pending").count() == 5
     assert len(more.captured_queries) == len(few.captured_queries)
     assert page.count("Attach to “Outage") == 3  # the network incident's three candidates
+
+
+def test_an_unexpected_error_backs_off_and_is_raised_for_the_worker_log(statuspage, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("bug")
+
+    monkeypatch.setattr("journal.watcher.poll.parse", broken)
+    with pytest.raises(KeyError):
+        poll(statuspage, now=T)
+    statuspage.refresh_from_db()
+    assert statuspage.failures == 1 and "unexpected error (KeyError)" in statuspage.last_error
+    assert statuspage.next_poll_at == T + timedelta(minutes=20) and statuspage.queued_at is None

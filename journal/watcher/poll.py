@@ -41,13 +41,17 @@ def poll(source: StatusSource, now: datetime | None = None) -> Outcome:
             if got.unchanged:
                 outcome.unchanged += 1
                 continue
-            notices = parse(source.kind, got.body, got.url, got.content_type)
+            notices = parse(source.kind, got.body, url, got.content_type)
             outcome.fetched += 1
             with transaction.atomic():
                 _store(source, url, notices, got, now, outcome)
             validators[url] = {"etag": got.etag, "last_modified": got.last_modified}
     except (FetchError, ParseError) as exc:
         outcome.error = f"{url}: {exc}"
+    except Exception as exc:  # a bug or the database: backed off like any error, then raised for the log
+        outcome.error = f"{url}: unexpected error ({type(exc).__name__}); see the worker's log"
+        _settle(source, validators, outcome, now)
+        raise
     _settle(source, validators, outcome, now)
     return outcome
 

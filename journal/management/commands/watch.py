@@ -3,6 +3,7 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
 from journal.watcher.tasks import enqueue_due
 
@@ -16,7 +17,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, every: float, once: bool, **options) -> None:
         while True:
-            queued = enqueue_due()
+            try:
+                queued = enqueue_due()
+            except DatabaseError as exc:  # the database away for a moment: try again next time
+                if once:
+                    raise
+                self.stderr.write(f"Could not queue polls: {exc}")
+                queued = 0
             if queued or once:
                 self.stdout.write(f"Queued {queued} poll(s).")
             if once:
