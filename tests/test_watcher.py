@@ -438,3 +438,20 @@ def test_an_unexpected_error_backs_off_and_is_raised_for_the_worker_log(statuspa
     statuspage.refresh_from_db()
     assert statuspage.failures == 1 and "unexpected error (KeyError)" in statuspage.last_error
     assert statuspage.next_poll_at == T + timedelta(minutes=20) and statuspage.queued_at is None
+
+
+def test_a_shared_copy_shows_the_archived_versions_but_no_offers_and_no_way_in(
+    client_alice, client, statuspage, service
+):
+    import re
+
+    mine = IncidentFactory(service=service, title="Tokyo VPS unreachable")
+    EventFactory(incident=mine, at=datetime(2026, 10, 14, 3, 20, tzinfo=UTC), type="down")
+    EventFactory(incident=mine, at=datetime(2026, 10, 14, 10, 20, tzinfo=UTC), type="up")
+    poll(statuspage, now=T)
+    offers.attach(item("incident:q8w2e4r6t1y3"), mine)
+    response = client_alice.post(f"/incidents/{mine.pk}/share/", {"days": 14, "note": ""})
+    shared = re.search(r"http://testserver(/share/[^/]+/)", str(list(response.wsgi_request._messages)[-1])).group(1)
+    page = client.get(shared).content.decode()
+    assert "From status sources" in page and "failed line card" in page
+    assert "/notices-seen/" not in page and "Offered to this incident" not in page and "<form" not in page

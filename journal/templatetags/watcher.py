@@ -39,9 +39,9 @@ def watcher_sources(context, provider) -> dict:
 
 
 @register.simple_tag
-def watcher_incident(incident) -> dict:
+def watcher_incident(incident, shared=None) -> dict:
     """Notices of this incident that came from a status source (every version, what changed,
-    first seen, vanished), and notices offered to it."""
+    first seen, vanished), and notices offered to it (not on a ``shared`` copy)."""
     items = (
         SourceItem.objects.filter(incident=incident)
         .select_related("source")
@@ -49,7 +49,7 @@ def watcher_incident(incident) -> dict:
         .order_by("first_seen", "id")
     )
     archived = [(item, list(reversed(diff.history(item.versions.all())))) for item in items]
-    return {"archived": archived, "offered": list(offers.offered_to(incident))}
+    return {"archived": archived, "offered": [] if shared else list(offers.offered_to(incident))}
 
 
 def _zone(context) -> str:
