@@ -74,3 +74,22 @@ def test_statuspage_json_of_any_shape_is_read_or_refused(document):
     except ParseError:
         return
     assert all(n.external_id.startswith(("incident:", "maintenance:")) for n in notices)
+
+
+@given(
+    st.sampled_from(["created_at", "scheduled_for", "scheduled_until", "resolved_at"]),
+    st.datetimes(timezones=st.timezones()),
+)
+def test_statuspage_times_at_the_extremes_are_read_or_left_out(field, moment):
+    document = {
+        "incidents": [
+            {
+                "id": "x",
+                "name": "n",
+                field: moment.isoformat(),
+                "incident_updates": [{"status": "resolved", "body": "b", "created_at": moment.isoformat()}],
+            }
+        ]
+    }
+    (notice,) = parse("statuspage", json.dumps(document).encode(), "https://status.example/api/v2/incidents.json")
+    assert notice.start is None or notice.start.tzinfo is not None

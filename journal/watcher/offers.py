@@ -4,7 +4,7 @@ ProviderNotice from the latest version (retrieved at the version's time)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -26,11 +26,26 @@ def incident_span(incident: Incident, now: datetime | None = None) -> tuple[date
     return start, incident.until(now) or start
 
 
+def _later(moment: datetime) -> datetime:
+    """``moment`` + SLACK, at most the last representable instant (incidents at the extremes)."""
+    try:
+        return moment + SLACK
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC)
+
+
+def _earlier(moment: datetime) -> datetime:
+    try:
+        return moment - SLACK
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)
+
+
 def overlaps(item: SourceItem, start: datetime, end: datetime, now: datetime | None = None) -> bool:
     if item.window_start is None:
         return False
     item_end = item.window_end or now or timezone.now()
-    return item.window_start <= end + SLACK and item_end >= start - SLACK
+    return item.window_start <= _later(end) and item_end >= _earlier(start)
 
 
 def candidates(item: SourceItem, now: datetime | None = None) -> list[Incident]:
@@ -46,7 +61,7 @@ def candidates_for(items: list[SourceItem], now: datetime | None = None) -> dict
         return {}
     now = now or timezone.now()
     provider = items[0].source.provider_id
-    latest_start = max(item.window_end or now for item in items) + SLACK
+    latest_start = _later(max(item.window_end or now for item in items))
     incidents = list(
         incidents_with_start().filter(service__provider_id=provider, started__lte=latest_start)[:INCIDENTS_READ]
     )
@@ -70,8 +85,8 @@ def offered_to(incident: Incident, now: datetime | None = None):
     return (
         SourceItem.objects.filter(offer=SourceItem.Offer.PENDING, source__provider_id=incident.service.provider_id)
         .filter(Q(source__service__isnull=True) | Q(source__service_id=incident.service_id))
-        .filter(window_start__lte=end + SLACK)
-        .filter(Q(window_end__isnull=True) | Q(window_end__gte=start - SLACK))
+        .filter(window_start__lte=_later(end))
+        .filter(Q(window_end__isnull=True) | Q(window_end__gte=_earlier(start)))
         .select_related("source")
         .order_by("window_start", "id")[:CANDIDATES]
     )

@@ -56,7 +56,8 @@ def parse_statuspage(body: bytes, url: str) -> list[Notice]:
         raise ParseError(f"not Statuspage JSON ({exc})"[:300]) from None
     if not isinstance(document, dict):
         raise ParseError("not Statuspage JSON (no object at the top)")
-    entries = document.get("incidents", document.get("scheduled_maintenances"))
+    listed_as_maintenance = "incidents" not in document
+    entries = document.get("scheduled_maintenances") if listed_as_maintenance else document["incidents"]
     if not isinstance(entries, list):
         raise ParseError("not Statuspage JSON (no incidents or scheduled_maintenances list)")
     page = document.get("page") if isinstance(document.get("page"), dict) else {}
@@ -64,12 +65,12 @@ def parse_statuspage(body: bytes, url: str) -> list[Notice]:
     for entry in entries[:ITEM_LIMIT]:
         if not isinstance(entry, dict) or not entry.get("id"):
             continue
-        notices.append(_statuspage_notice(entry, page, url))
+        notices.append(_statuspage_notice(entry, page, url, listed_as_maintenance))
     return notices
 
 
-def _statuspage_notice(entry: dict, page: dict, url: str) -> Notice:
-    maintenance = bool(entry.get("scheduled_for")) or entry.get("impact") == "maintenance"
+def _statuspage_notice(entry: dict, page: dict, url: str, listed_as_maintenance: bool) -> Notice:
+    maintenance = listed_as_maintenance or bool(entry.get("scheduled_for")) or entry.get("impact") == "maintenance"
     name = _one_line(str(entry.get("name") or "Untitled"))
     lines = [
         name,
@@ -102,7 +103,7 @@ def _statuspage_notice(entry: dict, page: dict, url: str) -> Notice:
     end = scheduled_until if maintenance and scheduled_until else _when(entry.get("resolved_at"))
     body = json.dumps(entry, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
     link = entry.get("shortlink") or (f"{page['url'].rstrip('/')}/incidents/{entry['id']}" if page.get("url") else url)
-    kind = "maintenance" if "scheduled_maintenances" in url or maintenance else "incident"
+    kind = "maintenance" if maintenance else "incident"
     return Notice(f"{kind}:{entry['id']}", name[:500], body, _cut("\n".join(lines)), str(link)[:1000], start, end)
 
 
@@ -111,9 +112,9 @@ def _when(value) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        return moment.astimezone(UTC) if moment.tzinfo else None
+    except (ValueError, OverflowError):  # not a time, or beyond year 1 … 9999 once in UTC
         return None
-    return moment.astimezone(UTC) if moment.tzinfo else None
 
 
 def _stamp(moment: datetime) -> str:
