@@ -1,6 +1,7 @@
 """The form that adds a status source to a provider."""
 
 from django import forms
+from django.core.validators import URLValidator
 
 from journal.forms import ZoneInput
 from journal.models import Service
@@ -18,4 +19,7 @@ class StatusSourceForm(forms.ModelForm):
         self.instance.provider = provider
         self.fields["service"].queryset = Service.objects.filter(provider=provider)
         self.fields["service"].empty_label = "Any of its services"
-        self.fields["url"].validators[0].schemes = ["http", "https"]
+        url = self.fields["url"]  # only http and https (a new validator: the default one is shared)
+        url.validators = [URLValidator(schemes=["http", "https"])] + [
+            v for v in url.validators if not isinstance(v, URLValidator)
+        ]
