@@ -455,3 +455,16 @@ def test_a_shared_copy_shows_the_archived_versions_but_no_offers_and_no_way_in(
     page = client.get(shared).content.decode()
     assert "From status sources" in page and "failed line card" in page
     assert "/notices-seen/" not in page and "Offered to this incident" not in page and "<form" not in page
+
+
+def test_the_source_form_changes_no_other_url_field(service):
+    from django import forms
+
+    from journal.watcher.forms import StatusSourceForm
+
+    form = StatusSourceForm(
+        {"kind": "feed", "url": "ftp://x.example/f", "time_zone": "UTC", "interval_minutes": 5},
+        provider=service.provider,
+    )
+    assert not form.is_valid() and "url" in form.errors
+    assert forms.URLField().clean("ftp://x.example/f") == "ftp://x.example/f"
