@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py demo
-	@# One worker reads uploaded logs beside the server; Ctrl-C (or the server ending) stops both.
+	@# One worker reads uploaded logs and polls status sources beside the server, and `watch`
+	@# queues the polls that are due; Ctrl-C (or the server ending) stops all three.
 	DEBUG=1 $(BIN)/python manage.py worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/python manage.py watch & watch=$$!; \
+	trap 'kill $$worker $$watch 2>/dev/null; wait $$worker $$watch' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(ADDRESS)
 
 # pytest exits 5 when it collects no test; that is not a failure of the suite.

@@ -934,10 +934,11 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
         transaction.on_commit(partial(delete_unused_log_file, instance.raw.storage, instance.raw.name))
 
 
-from journal.housekeeping.models import *  # noqa: E402, F401, F403  (deletions and their undo)
-from journal.exports.models import FeedToken  # noqa: E402, F401  (journal.exports: feed tokens)
-from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)
-
+# Models kept in their own modules, registered with this app here.
 # isort: split
-from journal.api.models import *  # noqa: E402, F401, F403
-from journal.hooks.models import *  # noqa: E402, F401, F403
+from journal.api.models import *  # noqa: E402, F401, F403  (API tokens)
+from journal.exports.models import FeedToken  # noqa: E402, F401  (feed tokens)
+from journal.hooks.models import *  # noqa: E402, F401, F403  (monitor webhooks)
+from journal.housekeeping.models import *  # noqa: E402, F401, F403  (deletions and their undo)
+from journal.sharing import ShareLink  # noqa: E402, F401  (share links)
+from journal.watcher.models import *  # noqa: E402, F401, F403  (the status-page watcher)

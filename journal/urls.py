@@ -15,6 +15,7 @@ from journal.views import (
     scorecards,
     share,
 )
+from journal.watcher import views as watcher
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -75,6 +76,14 @@ urlpatterns = [
     path("providers/<int:pk>/edit/", providers.provider_edit, name="provider_edit"),
     path("providers/<int:pk>/delete/", housekeeping.provider_delete, name="provider_delete"),
     path("providers/<int:pk>/merge/", housekeeping.provider_merge, name="provider_merge"),
+    path("providers/<int:pk>/sources/new/", watcher.source_new, name="source_new"),
+    path("providers/<int:pk>/sources/<int:item>/poll/", watcher.source_poll, name="source_poll"),
+    path("providers/<int:pk>/sources/<int:item>/pause/", watcher.source_pause, name="source_pause"),
+    path("providers/<int:pk>/sources/<int:item>/delete/", watcher.source_delete, name="source_delete"),
+    path("notices-seen/<int:pk>/", watcher.source_item, name="source_item"),
+    path("notices-seen/<int:pk>/attach/", watcher.item_attach, name="source_item_attach"),
+    path("notices-seen/<int:pk>/incident/", watcher.item_new_incident, name="source_item_incident"),
+    path("notices-seen/<int:pk>/dismiss/", watcher.item_dismiss, name="source_item_dismiss"),
     path("services/new/", providers.service_new, name="service_new"),
     path("services/<int:pk>/", providers.service_detail, name="service"),
     path("services/<int:pk>/edit/", providers.service_edit, name="service_edit"),

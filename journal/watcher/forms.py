@@ -1,0 +1,25 @@
+"""The form that adds a status source to a provider."""
+
+from django import forms
+from django.core.validators import URLValidator
+
+from journal.forms import ZoneInput
+from journal.models import Service
+from journal.watcher.models import StatusSource
+
+
+class StatusSourceForm(forms.ModelForm):
+    class Meta:
+        model = StatusSource
+        fields = ["kind", "url", "service", "time_zone", "interval_minutes"]
+        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://status.example.com"}), "time_zone": ZoneInput}
+
+    def __init__(self, *args, provider, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.provider = provider
+        self.fields["service"].queryset = Service.objects.filter(provider=provider)
+        self.fields["service"].empty_label = "Any of its services"
+        url = self.fields["url"]  # only http and https (a new validator: the default one is shared)
+        url.validators = [URLValidator(schemes=["http", "https"])] + [
+            v for v in url.validators if not isinstance(v, URLValidator)
+        ]
