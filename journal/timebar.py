@@ -188,7 +188,8 @@ def _labelled(instants: list[datetime], zone: tzinfo, x, multi_day: bool) -> lis
         )
         date = ""
         if multi_day and local.date() != previous_date:
-            date = f"{local:%Y-%m-%d}" if previous_date is None or local.year != previous_date.year else f"{local:%m-%d}"
+            new_year = previous_date is None or local.year != previous_date.year
+            date = f"{local:%Y-%m-%d}" if new_year else f"{local:%m-%d}"
         previous_date = local.date()
         ticks.append(Tick(x(at), at, f"{local:%H:%M}", date, (local.tzname() or "") if beside_change else ""))
     return ticks
@@ -198,7 +199,7 @@ def _shifts(instants: list[datetime], start: datetime, end: datetime, zone: tzin
     """Where the zone's offset changes between start and end, to the second, with what the clock did."""
     points = [start, *instants, end]
     found = []
-    for a, b in zip(points, points[1:]):
+    for a, b in zip(points, points[1:], strict=False):
         before, after = _offset(a, zone), _offset(b, zone)
         if before is None or after is None or before == after:
             continue

@@ -15,7 +15,7 @@ import pytest
 from django.db import connections
 
 from journal import demo
-from journal.models import Incident, LogExcerpt, Provider, ProviderNotice, Service, SupportContact, TimelineEvent
+from journal.models import Incident, LogExcerpt, Provider, ProviderNotice, SupportContact, TimelineEvent
 from journal.roles import Role
 from journal.sharing import ShareLink
 from tests.factories import EventFactory, IncidentFactory, ServiceFactory, UserFactory
@@ -154,9 +154,11 @@ def width_findings(page, width: int) -> list[str]:
     found = []
     if wide > width:
         culprits = page.evaluate(
-            """w => [...document.querySelectorAll('body *')].filter(e => e.checkVisibility() && e.getBoundingClientRect().right > w + 1
+            """w => [...document.querySelectorAll('body *')]
+                .filter(e => e.checkVisibility() && e.getBoundingClientRect().right > w + 1
                   && ![...e.children].some(c => c.getBoundingClientRect().right > w + 1))
-                .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30))""",
+                .slice(0, 3)
+                .map(e => `${e.tagName.toLowerCase()}.${e.className} ${(e.textContent || '').trim().slice(0, 30)}`)""",
             width,
         )
         found.append(f"page is {wide}px wide: " + ", ".join(culprits))
@@ -254,7 +256,7 @@ def test_the_keyboard_reaches_every_action_with_a_visible_ring(browser, live_ser
     viewport = page.viewport_size
     for stop in stops:
         assert stop["width"] > 0 and stop["height"] > 0, stop
-        assert 0 <= stop["left"] and stop["right"] <= viewport["width"] + 1, f"off screen sideways: {stop}"
+        assert stop["left"] >= 0 and stop["right"] <= viewport["width"] + 1, f"off screen sideways: {stop}"
         assert stop["top"] >= 0 and stop["bottom"] <= viewport["height"] + 1, f"not scrolled into view: {stop}"
         assert stop["outlineStyle"] != "none" and stop["outline"] >= 2, f"no visible focus ring: {stop}"
         assert contrast(stop["outlineColor"], "rgb(255, 255, 255)") >= 3, f"faint focus ring: {stop}"
