@@ -126,3 +126,15 @@ def test_tables_have_no_empty_headers(client_alice, trial):
         page = client_alice.get(path).content.decode()
         assert re.findall(r"<th[^>]*>\s*</th>", page) == [], path
         assert "data-label=" in page, path
+
+
+def test_a_providers_incident_history_folds_by_year(client_alice, trial):
+    for year in (2013, 2015):
+        later = IncidentFactory(service=trial, title=f"Outage of {year}", status="resolved")
+        EventFactory(incident=later, type="down", at=datetime(year, 3, 1, tzinfo=UTC), text="")
+    page = client_alice.get(f"/providers/{trial.provider.pk}/").content.decode()
+    folded = r'<details class="year"( open)?>\s*<summary><strong>(\d{4})</strong> <span class="hint">(\d+)'
+    years = re.findall(folded, page)
+    assert [(y, n) for _, y, n in years] == [("2015", "1"), ("2013", "1"), ("2012", "1")]
+    assert [y for o, y, _ in years if o] == ["2015"]  # none this year: the newest is open
+    assert page.index("Outage of 2015") < page.index("Outage of 2013")
