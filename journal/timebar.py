@@ -62,6 +62,24 @@ class Bar:
     shifts: list[Marker] = ()  # where the zone's UTC offset changes inside the span
     zone_name: str = ""
 
+    # Rows under the axis (px): times, then zone names (beside a DST change), then dates
+    # (multi-day spans), then support contacts; a row is left out when nothing is in it.
+    @property
+    def zone_y(self) -> int:
+        return 80
+
+    @property
+    def date_y(self) -> int:
+        return 80 + 13 * any(t.zone_name for t in self.ticks)
+
+    @property
+    def contact_y(self) -> int:
+        return self.date_y + 10 + 13 * any(t.date for t in self.ticks)
+
+    @property
+    def height(self) -> int:
+        return self.contact_y + 6
+
 
 def layout(
     down: list[Interval],
