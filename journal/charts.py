@@ -30,7 +30,7 @@ class Bar:
 
 PLOT_LEFT = 17  # percent of the width kept for the value axis' labels
 MAX_SLOT = 7  # percent: a month's bar is no wider however few months there are
-PLOT_TOP, PLOT_HEIGHT = 14, 110  # px: the bars' area in the downtime chart
+PLOT_TOP, PLOT_HEIGHT = 24, 110  # px: the bars' area in the downtime chart
 
 
 @dataclass(frozen=True)

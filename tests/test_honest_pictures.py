@@ -86,7 +86,7 @@ def test_the_downtime_axis_has_values():
     months = [month("2024-01", 1), month("2024-02", 4), month("2024-03", 0)]
     axis = charts.downtime_axis(months)
     assert [(t.fraction, t.label) for t in axis] == [(0, "0m"), (0.5, "2h 00m"), (1, "4h 00m")]
-    assert [t.y for t in axis] == [124.0, 69.0, 14.0]
+    assert [t.y for t in axis] == [134.0, 79.0, 24.0]
     bars = charts.downtime_bars(months)
     assert [b.height for b in bars] == [25.0, 100.0, 0.0]
     assert bars[0].x >= charts.PLOT_LEFT  # right of the value labels
