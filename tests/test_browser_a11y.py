@@ -305,3 +305,34 @@ def test_time_bar_across_dst_in_the_browser_shows_true_local_times(browser, live
     last = ticks.last.bounding_box()
     assert last["x"] + last["width"] / 2 < down["x"] + down["width"]
     assert page.problems == []
+
+
+@pytest.mark.parametrize("width", PHONES)
+def test_the_phone_header_is_one_row_and_its_menu_holds_everything(browser, live_server, width):
+    demo.load()
+    UserFactory(username="alice", role=Role.ADMIN)
+    page = new_page(browser, width)
+    sign_in(page, live_server.url)
+    page.goto(live_server.url + "/providers/")
+    header = page.locator("header.site").bounding_box()
+    assert header["height"] <= 64, header  # was ~310 of 844 px
+    assert not page.locator("header.site nav").is_visible()
+    page.click("details.menu > summary")  # works without JavaScript: a <details>
+    for name in ("Dashboard", "Incidents", "Providers", "Users", "Password", "Other…"):
+        box = page.get_by_role("link", name=name, exact=True).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] >= 24, (name, box)
+    zone = page.locator("#viewer-zone").bounding_box()
+    assert zone["x"] >= 0 and zone["x"] + zone["width"] <= width  # the zone switch is not cut off
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.keyboard.press("Escape")
+    assert page.problems == []
+
+
+def test_the_wide_header_shows_its_links_without_a_menu_button(browser, live_server):
+    UserFactory(username="alice", role=Role.ADMIN)
+    page = new_page(browser, 1366)
+    sign_in(page, live_server.url)
+    assert not page.locator("details.menu > summary").is_visible()
+    assert page.get_by_role("link", name="Providers", exact=True).is_visible()
+    assert page.locator("#viewer-zone").is_visible()
+    assert page.locator("header.site").bounding_box()["height"] <= 64
