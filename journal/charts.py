@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from journal.availability import Month
 from journal.downtime import format_duration
@@ -27,15 +28,44 @@ class Bar:
         return round(self.x + self.width / 2, 3)
 
 
+PLOT_LEFT = 17  # percent of the width kept for the value axis' labels
+MAX_SLOT = 7  # percent: a month's bar is no wider however few months there are
+PLOT_TOP, PLOT_HEIGHT = 24, 110  # px: the bars' area in the downtime chart
+
+
+@dataclass(frozen=True)
+class AxisTick:
+    fraction: float  # 0 at the baseline, 1 at the top of the plot
+    label: str
+
+    @property
+    def y(self) -> float:
+        """px from the top of the chart"""
+        return round(PLOT_TOP + (1 - self.fraction) * PLOT_HEIGHT, 2)
+
+    @property
+    def label_y(self) -> float:
+        return round(self.y + 4, 2)
+
+
+def downtime_axis(months: list[Month]) -> list[AxisTick]:
+    """The value axis of the downtime chart: 0, half and all of the worst month."""
+    worst = max((m.down for m in months), default=timedelta(0))
+    if worst <= timedelta(0):
+        return [AxisTick(0, "0m")]
+    half = timedelta(seconds=round(worst.total_seconds() / 2))
+    return [AxisTick(0, "0m"), AxisTick(0.5, format_duration(half)), AxisTick(1, format_duration(worst))]
+
+
 def downtime_bars(months: list[Month]) -> list[Bar]:
-    """One bar per month, heights relative to the worst month."""
+    """One bar per month, heights relative to the worst month, right of the value axis."""
     if not months:
         return []
     worst = max((m.down.total_seconds() for m in months), default=0) or 1
-    slot = 100 / len(months)
+    slot = min((100 - PLOT_LEFT) / len(months), MAX_SLOT)
     return [
         Bar(
-            x=round(i * slot + slot * 0.15, 3),
+            x=round(PLOT_LEFT + i * slot + slot * 0.15, 3),
             width=round(slot * 0.7, 3),
             height=round(m.down.total_seconds() / worst * 100, 3),
             label=MONTH_NAMES[m.month - 1] if len(months) <= 12 else (m.key if m.month == 1 else ""),
@@ -104,3 +134,39 @@ def calendar(months: list[Month]) -> tuple[list[int], list[Cell]]:
         for m in months
     ]
     return years, cells
+
+
+@dataclass(frozen=True)
+class YearRows:
+    """A year of a month-by-month table, folded under one line that sums it up."""
+
+    year: int
+    rows: list  # the table's rows for the year, in order
+    down: timedelta
+    maintenance: timedelta
+    availability: float | None
+    open: bool  # shown unfolded: the current year, else the latest one
+
+
+def by_year(rows: list, this_year: int, month=lambda row: row) -> list[YearRows]:
+    """Rows of months (``month(row)`` gives the row's Month) grouped by year."""
+    years: dict[int, list] = {}
+    for row in rows:
+        years.setdefault(month(row).year, []).append(row)
+    unfold = this_year if this_year in years else max(years, default=None)
+    groups = []
+    for year, items in years.items():
+        months = [month(row) for row in items]
+        measured = sum((m.measured for m in months), timedelta(0))
+        down = sum((m.down for m in months), timedelta(0))
+        groups.append(
+            YearRows(
+                year=year,
+                rows=items,
+                down=down,
+                maintenance=sum((m.maintenance for m in months), timedelta(0)),
+                availability=100 * (1 - down / measured) if measured > timedelta(0) else None,
+                open=year == unfold,
+            )
+        )
+    return groups

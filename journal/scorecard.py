@@ -10,13 +10,13 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from journal import availability, downtime, sla
+from journal import availability, downtime, rental, sla
 from journal.models import Incident, Provider, Service, SupportContact, TimelineEvent
 from journal.timezones import get_zone
 
@@ -39,6 +39,7 @@ class ServiceCard:
     service: Service
     months: list[availability.Month]
     terms: list[tuple[availability.Month, sla.MonthTerms]] = field(default_factory=list)
+    rental_note: str = ""  # how the months counted were decided (journal.rental)
 
 
 @dataclass
@@ -108,23 +109,6 @@ def _window(year: int | None, zone) -> tuple[datetime, datetime] | None:
     return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
 
 
-def _rented(service: Service, incidents: list[Incident], zone) -> downtime.Interval | None:
-    """When the service was rented: its start and end dates, else from the month of its first
-    recorded fact, open-ended."""
-    if service.started_on:
-        start = downtime.as_utc(datetime.combine(service.started_on, time(), tzinfo=zone))
-    elif incidents:
-        first = timezone.localtime(downtime.as_utc(min(i.started_at for i in incidents)), zone)
-        start = downtime.as_utc(first.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
-    else:
-        return None
-    if service.ended_on:
-        end = downtime.as_utc(datetime.combine(service.ended_on, time(), tzinfo=zone)) + timedelta(days=1)
-    else:
-        end = downtime.CEILING
-    return downtime.Interval(start, max(start, end))
-
-
 def stale_downs(incidents: list[Incident], now: datetime) -> list[Incident]:
     """Open incidents whose last down has had no up for longer than STALE_DOWN_AFTER_DAYS."""
     after = timedelta(days=settings.STALE_DOWN_AFTER_DAYS)
@@ -148,17 +132,11 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
         open_too_long = [i for i in stale_downs(every, now) if i.kind != Incident.Kind.MAINTENANCE]
         stale += [i for i in open_too_long if i in mine]
         stretches = [downtime.Interval(i.totals.open_since, now) for i in open_too_long]
-        rented = _rented(service, every, zone)
-        if window is not None:
-            first, last = (year, 1), (year, 12)
-        elif rented is not None:
-            local_start = timezone.localtime(rented.start, zone)
-            local_end = timezone.localtime(min(rented.end, now), zone)
-            first, last = (local_start.year, local_start.month), (local_end.year, local_end.month)
-        else:
-            first = last = None
-        months = availability.months(unplanned, planned, zone, first, last, rented, now, stretches) if first else []
-        card = ServiceCard(service, months)
+        # Only months inside the rental (journal.rental): a trial ends at its last event.
+        rented = rental.rental(service, every, zone, now)
+        span = rental.month_range(rented, zone, year, now)
+        months = availability.months(unplanned, planned, zone, *span, rented.interval, now, stretches) if span else []
+        card = ServiceCard(service, months, rental_note=rented.note if rented else "")
         for m in months:
             card.terms.append(
                 (

@@ -33,6 +33,23 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """A round local time on the axis, placed at its real instant. ``zone_name`` is set beside
+    the ticks next to a change of UTC offset (so a repeated or skipped hour reads as such);
+    ``date`` on the first tick and wherever the local date changes."""
+
+    x: float
+    at: datetime  # UTC
+    label: str
+    date: str = ""
+    zone_name: str = ""
+
+    @property
+    def text(self) -> str:
+        return f"{self.label} {self.zone_name}".strip()
+
+
+@dataclass(frozen=True)
 class Bar:
     start: datetime
     end: datetime
@@ -41,7 +58,27 @@ class Bar:
     degraded: list[Segment]
     markers: list[Marker]
     contacts: list[Marker]
-    ticks: list[Marker]
+    ticks: list[Tick]
+    shifts: list[Marker] = ()  # where the zone's UTC offset changes inside the span
+    zone_name: str = ""
+
+    # Rows under the axis (px): times, then zone names (beside a DST change), then dates
+    # (multi-day spans), then support contacts; a row is left out when nothing is in it.
+    @property
+    def zone_y(self) -> int:
+        return 80
+
+    @property
+    def date_y(self) -> int:
+        return 80 + 13 * any(t.zone_name for t in self.ticks)
+
+    @property
+    def contact_y(self) -> int:
+        return self.date_y + 10 + 13 * any(t.date for t in self.ticks)
+
+    @property
+    def height(self) -> int:
+        return self.contact_y + 6
 
 
 def layout(
@@ -53,7 +90,8 @@ def layout(
     zone: tzinfo,
 ) -> Bar | None:
     """Place everything on one axis; None when there is nothing to place. Times are clamped
-    as the arithmetic clamps them (journal.downtime.as_utc)."""
+    as the arithmetic clamps them (journal.downtime.as_utc). Positions are proportional to
+    real (UTC) time, so a DST change moves no mark."""
     markers = [(as_utc(at), kind, label) for at, kind, label in markers]
     contacts = [(as_utc(at), kind, label) for at, kind, label in contacts]
     moments = [m for i in [*down, *degraded, *([claimed] if claimed else [])] for m in (i.start, i.end)]
@@ -74,6 +112,7 @@ def layout(
         )
         return Segment(x(interval.start), max(round(x(interval.end) - x(interval.start), 3), 0.2), label)
 
+    instants = _ticks(start, end, zone)
     return Bar(
         start=start,
         end=end,
@@ -82,28 +121,119 @@ def layout(
         degraded=[segment(i, "Degraded") for i in degraded],
         markers=[Marker(x(at), kind, f"{_clock(at, zone)} {label}") for at, kind, label in markers],
         contacts=[Marker(x(at), kind, f"{_clock(at, zone)} {label}") for at, kind, label in contacts],
-        ticks=[Marker(x(at), "tick", _clock(at, zone, short=True)) for at in _ticks(start, end, zone)],
+        ticks=_labelled(instants, zone, x, multi_day=_local_date(start, zone) != _local_date(end, zone)),
+        shifts=[Marker(x(at), "shift", label) for at, label in _shifts(instants, start, end, zone)],
+        zone_name=str(zone),
     )
 
 
+def _local(at: datetime, zone: tzinfo) -> datetime | None:
+    """``at`` on the zone's wall clock; None where that falls outside the calendar."""
+    try:
+        return timezone.localtime(at, zone)
+    except (OverflowError, ValueError):
+        return None
+
+
+def _local_date(at: datetime, zone: tzinfo):
+    local = _local(at, zone)
+    return local.date() if local else None
+
+
 def _clock(at: datetime, zone: tzinfo, short: bool = False) -> str:
-    local = timezone.localtime(at, zone)
+    local = _local(at, zone)
+    if local is None:
+        return "—"
     return f"{local:%H:%M}" if short else f"{local:%Y-%m-%d %H:%M}"
 
 
 def _ticks(start: datetime, end: datetime, zone: tzinfo) -> list[datetime]:
-    """Round wall-clock times in ``zone`` between start and end, at most MAX_TICKS of them."""
+    """Real instants (UTC) for at most MAX_TICKS round local times between start and end.
+
+    Steps under a day are taken in real time from the first round wall-clock time, so they are
+    evenly spaced and an hour repeated or skipped by a DST change shows in their labels. Steps
+    of days fall on local midnights (a day with a DST change is 23 or 25 hours long)."""
     step = next((s for s in STEPS if (end - start) / s <= MAX_TICKS), STEPS[-1])
-    local = timezone.localtime(start, zone)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    seconds = step.total_seconds()
-    offset = ((local - midnight).total_seconds() // seconds + 1) * seconds if step < timedelta(days=1) else 86400
-    tick = midnight + timedelta(seconds=offset)
-    ticks = []
-    while tick < end and len(ticks) < MAX_TICKS + 1:
-        ticks.append(tick)
-        tick += step
+    local = _local(start, zone)
+    if local is None:
+        return []
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    ticks: list[datetime] = []
+    try:
+        if step < timedelta(days=1):
+            seconds = step.total_seconds()
+            wall = local.replace(tzinfo=None)
+            offset = ((wall - midnight).total_seconds() // seconds + 1) * seconds
+            tick = as_utc((midnight + timedelta(seconds=offset)).replace(tzinfo=zone))
+            while tick < end and len(ticks) < MAX_TICKS + 1:
+                if tick > start:
+                    ticks.append(tick)
+                tick += step
+        else:
+            day = midnight + timedelta(days=1)
+            while len(ticks) < MAX_TICKS + 1:
+                tick = as_utc(day.replace(tzinfo=zone))
+                if tick >= end:
+                    break
+                if tick > start and (not ticks or tick > ticks[-1]):
+                    ticks.append(tick)
+                day += step
+    except OverflowError:
+        pass  # the calendar ends; the ticks so far stand
     return ticks
+
+
+def _offset(at: datetime, zone: tzinfo) -> timedelta | None:
+    local = _local(at, zone)
+    return local.utcoffset() if local else None
+
+
+def _labelled(instants: list[datetime], zone: tzinfo, x, multi_day: bool) -> list[Tick]:
+    offsets = [_offset(at, zone) for at in instants]
+    changes = len(set(offsets)) > 1
+    walls = [f"{local:%Y-%m-%d %H:%M}" if (local := _local(at, zone)) else "" for at in instants]
+    ticks = []
+    previous_date = None
+    for i, at in enumerate(instants):
+        local = _local(at, zone)
+        if local is None:
+            continue
+        beside_change = changes and (
+            i == 0
+            or offsets[i - 1] != offsets[i]
+            or (i + 1 < len(offsets) and offsets[i + 1] != offsets[i])
+            or walls.count(walls[i]) > 1  # a repeated hour: both of its ticks say which
+        )
+        date = ""
+        if multi_day and local.date() != previous_date:
+            new_year = previous_date is None or local.year != previous_date.year
+            date = f"{local:%Y-%m-%d}" if new_year else f"{local:%m-%d}"
+        previous_date = local.date()
+        ticks.append(Tick(x(at), at, f"{local:%H:%M}", date, (local.tzname() or "") if beside_change else ""))
+    return ticks
+
+
+def _shifts(instants: list[datetime], start: datetime, end: datetime, zone: tzinfo) -> list[tuple[datetime, str]]:
+    """Where the zone's offset changes between start and end, to the second, with what the clock did."""
+    points = [start, *instants, end]
+    found = []
+    for a, b in zip(points, points[1:], strict=False):
+        before, after = _offset(a, zone), _offset(b, zone)
+        if before is None or after is None or before == after:
+            continue
+        while (b - a) > timedelta(seconds=1):  # the first instant with the new offset
+            middle = a + (b - a) / 2
+            if _offset(middle, zone) == before:
+                a = middle
+            else:
+                b = middle
+        at = b.replace(microsecond=0) + (timedelta(seconds=1) if b.microsecond else timedelta())
+        old, new = _local(at - timedelta(seconds=1), zone), _local(at, zone)
+        moved = "back" if after < before else "forward"
+        # the wall clock as it read at the change: e.g. 03:00 CEST becomes 02:00 CET
+        old_clock = f"{(old + timedelta(seconds=1)).replace(tzinfo=None):%H:%M} {old.tzname()}"
+        found.append((at, f"Clocks go {moved}: {old_clock} becomes {new:%H:%M} {new.tzname()}"))
+    return found
 
 
 def build(incident) -> Bar | None:

@@ -1,6 +1,7 @@
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from journal import bounds, charts
 from journal.models import Provider
@@ -33,6 +34,12 @@ def provider_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
         "year": year,
         "years": _years(provider),
         "bars": charts.downtime_bars(card.months),
+        "downtime_axis": charts.downtime_axis(card.months),
+        "plot_left": charts.PLOT_LEFT,
+        "service_years": [
+            (service_card, charts.by_year(service_card.terms, timezone.localdate().year, month=lambda row: row[0]))
+            for service_card in card.services
+        ],
         "calendar_rows": charts.calendar_rows(years),
         "calendar_cells": cells,
         "calendar_height": 20 + len(years) * charts.ROW + 4,
