@@ -24,11 +24,12 @@ from journal.timezones import get_zone
 def provider_for_scorecard(queryset=None):
     """Providers with everything a scorecard reads, prefetched: each incident with its stored
     totals (journal.totals), not its events and notices."""
-    incidents = Incident.objects.select_related("stored_totals")
+    incidents = Incident.objects.select_related("stored_totals").defer("notes", "uid", "updated_at")
     services = Service.objects.prefetch_related(Prefetch("incidents", queryset=incidents))
+    contacts = SupportContact.objects.defer("summary", "outcome", "agent", "ticket_ref").order_by("opened_at")
     return (queryset or Provider.objects.all()).prefetch_related(
         Prefetch("services", queryset=services),
-        Prefetch("support_contacts", queryset=SupportContact.objects.order_by("opened_at")),
+        Prefetch("support_contacts", queryset=contacts),
         "support_channels",
     )
 

@@ -18,7 +18,16 @@ def pack(intervals: list[downtime.Interval]) -> list[list[int]]:
 
 
 def unpack(raw: list[list[int]]) -> list[downtime.Interval]:
-    return [downtime.Interval(_moment(start), _moment(end)) for start, end in raw]
+    return [_interval(_moment(start), _moment(end)) for start, end in raw]
+
+
+def _interval(start: datetime, end: datetime) -> downtime.Interval:
+    """An Interval of values packed from one: already UTC, clamped and in order (pages unpack
+    thousands, so the checks of ``Interval.__post_init__`` are not repeated)."""
+    interval = object.__new__(downtime.Interval)
+    object.__setattr__(interval, "start", start)
+    object.__setattr__(interval, "end", end)
+    return interval
 
 
 def _micro(moment: datetime) -> int:
