@@ -349,3 +349,17 @@ def test_the_provider_page_paginates_and_keeps_its_place(client_alice):
     assert 'href="?page=1#incidents"' in second
     listing = client_alice.get(f"/incidents/?provider={provider.pk}&kind=outage").content.decode()
     assert f"provider={provider.pk}&amp;kind=outage&amp;page=2" in listing
+
+
+@pytest.mark.django_db
+def test_a_large_deferred_block_is_refreshed_in_chunks_and_agrees():
+    service = ServiceFactory(time_zone="Europe/Berlin")
+    with deferred():
+        incidents = [IncidentFactory(service=service, status="resolved") for _ in range(60)]
+        for n, incident in enumerate(incidents):
+            TimelineEvent.objects.create(incident=incident, at=T0 + timedelta(hours=n), type="down")
+            TimelineEvent.objects.create(incident=incident, at=T0 + timedelta(hours=n, minutes=n + 1), type="up")
+    assert IncidentTotals.objects.count() == 60
+    assert [_row(i).observed for i in incidents] == [timedelta(minutes=n + 1) for n in range(60)]
+    assert sum(_years(service).values(), timedelta(0)) == timedelta(minutes=sum(range(1, 61)))
+    assert check() == []

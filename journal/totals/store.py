@@ -21,6 +21,7 @@ from journal.timezones import get_zone
 from journal.totals.models import pack, unpack
 
 CHUNK = 500
+BATCH = 50  # more incidents than this are refreshed in chunks (an import), not one by one
 
 # (incidents, services) waiting for the end of a deferred() block; None outside one.
 _pending: ContextVar[tuple[set[int], set[int]] | None] = ContextVar("totals_pending", default=None)
@@ -104,10 +105,13 @@ def refresh_incidents(incident_ids: Iterable[int], also_services: Iterable[int] 
         pending[0].update(incident_ids)
         pending[1].update(services)
         return
-    for incident_id in sorted(incident_ids):
-        changed_service = _write_incident(incident_id)
-        if changed_service is not None:
-            services.add(changed_service)
+    if len(incident_ids) > BATCH:
+        services |= _write_incidents(incident_ids)
+    else:
+        for incident_id in sorted(incident_ids):
+            changed_service = _write_incident(incident_id)
+            if changed_service is not None:
+                services.add(changed_service)
     refresh_services(services)
 
 
@@ -164,6 +168,21 @@ def _write_incident(incident_id: int) -> int | None:
     IncidentTotals.objects.filter(pk=incident_id).update(**values)
     after = tuple(values[name] for name in shape)
     return incident["service_id"] if _differs(before, after) else None
+
+
+def _write_incidents(incident_ids: set[int]) -> set[int]:
+    """Write many incidents' rows, a chunk at a time; the ids of their services."""
+    from journal.models import Incident
+    from journal.totals.models import IncidentTotals
+
+    ids, services = sorted(incident_ids), set()
+    for first in range(0, len(ids), CHUNK):
+        incidents = Incident._base_manager.filter(pk__in=ids[first : first + CHUNK])
+        rows = [IncidentTotals(incident_id=pk, **values) for pk, values in expected_incidents(incidents)]
+        IncidentTotals.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        IncidentTotals.objects.bulk_create(rows)
+        services |= set(incidents.values_list("service_id", flat=True).distinct())
+    return services
 
 
 def _differs(before: tuple, after: tuple) -> bool:
