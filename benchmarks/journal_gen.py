@@ -154,6 +154,9 @@ def generate(incidents: int, seed: int = SEED) -> dict[str, int]:
         plans = [_plan(rng, n, incidents, rng.choices(services, weights)[0], n >= incidents - opened) for n in numbers]
         for name, written in _write(plans).items():
             counts[name] = counts.get(name, 0) + written
+    from journal.totals.store import refresh_all
+
+    refresh_all()  # bulk_create skips the signals that keep the stored totals current
     return counts
 
 

@@ -53,6 +53,7 @@ from benchmarks.detector_accuracy import detector_accuracy  # noqa: E402
 from benchmarks.notice_accuracy import notice_accuracy  # noqa: E402
 from benchmarks.viewer_search import viewer_search  # noqa: E402
 from journal.models import Incident, Provider, Service, TimelineEvent  # noqa: E402
+from journal.totals.store import refresh_incidents  # noqa: E402
 
 TYPES = ["down", "observation", "up", "action", "noticed"]
 
@@ -72,6 +73,7 @@ def make_incident(events: int) -> Incident:
         )
         for i in range(events)
     )
+    refresh_incidents([incident.pk])  # bulk_create: no signals
     return incident
 
 
@@ -191,6 +193,7 @@ def make_history(incidents: int = 1000, years: int = 10) -> Provider:
         notice.sha256 = "0" * 64
     ProviderNotice.objects.bulk_create(notices)
     SupportContact.objects.bulk_create(contacts)
+    refresh_incidents(Incident.objects.filter(service=service).values_list("pk", flat=True))  # bulk_create: no signals
     return provider
 
 

@@ -171,15 +171,24 @@ class Totals:
         return None if self.claimed is None else self.claimed.duration - self.observed
 
 
-def totals(events: Iterable[tuple[datetime, str]], until: datetime | None, claimed: Interval | None = None) -> Totals:
-    states = state_intervals(events, until)
+def close(states: States, until: datetime | None, claimed: Interval | None = None) -> Totals:
+    """Totals from ``states`` (what the events say, computed with no ``until``): a state still
+    running after the last event runs to ``until`` (now for an ongoing incident, its end for a
+    resolved one). ``states`` may be stored (journal.totals) and closed later at any ``until``."""
+    down, degraded = list(states.down), list(states.degraded)
+    if states.final != UP and until is not None and as_utc(until) > states.since:
+        (down if states.final == DOWN else degraded).append(Interval(states.since, until))
     return Totals(
-        down=union(states.down),
-        degraded=union(states.degraded),
+        down=union(down),
+        degraded=union(degraded),
         claimed=claimed,
         still_down=states.final != UP,
         open_since=states.since if states.final == DOWN else None,
     )
+
+
+def totals(events: Iterable[tuple[datetime, str]], until: datetime | None, claimed: Interval | None = None) -> Totals:
+    return close(state_intervals(events, None), until, claimed)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The incident list's filters: a GET form that narrows a queryset."""
 
 from django import forms
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 
 from journal import bounds
@@ -9,11 +9,11 @@ from journal.models import Incident, Provider, Service
 
 
 def incidents_with_start() -> QuerySet[Incident]:
-    """Incidents with ``started`` (earliest event, else creation) and what their totals need."""
+    """Incidents with ``started`` (earliest event, else creation) and their stored totals
+    (journal.totals): no events or notices fetched, whatever their number."""
     return (
-        Incident.objects.select_related("service__provider")
-        .prefetch_related("events", "notices")
-        .annotate(started=Coalesce(Min("events__at"), "created_at"))
+        Incident.objects.select_related("service__provider", "stored_totals")
+        .annotate(started=Coalesce("stored_totals__started_at", "created_at"))
         .order_by("-started", "-id")
     )
 

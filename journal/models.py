@@ -345,8 +345,16 @@ class Incident(Versioned, Removable):
         return self.status == self.Status.OPEN
 
     @property
+    def stored(self):
+        """Its stored totals (journal.totals) when the query fetched them with
+        ``select_related("stored_totals")``, else None: then events and notices are read."""
+        return self._state.fields_cache.get("stored_totals")
+
+    @property
     def started_at(self) -> datetime:
         """The earliest fact recorded, else when the incident was written down."""
+        if (stored := self.stored) is not None:
+            return stored.started_at
         events = self.events.all()
         return min((e.at for e in events), default=self.created_at)
 
@@ -359,12 +367,27 @@ class Incident(Versioned, Removable):
         """Where a stretch still down at the last event ends: now while open, else the end."""
         if self.is_open:
             return now or timezone.now()
-        return self.resolved_at or max((e.at for e in self.events.all()), default=None)
+        return self.resolved_at or self.last_event_at()
+
+    def last_event_at(self) -> datetime | None:
+        if (stored := self.stored) is not None:
+            return stored.last_event_at
+        return max((e.at for e in self.events.all()), default=None)
 
     def claimed_window(self) -> downtime.Interval | None:
+        if (stored := self.stored) is not None:
+            return stored.claimed()
         return downtime.claimed_window((n.retrieved_at, n.claimed_start, n.claimed_end) for n in self.notices.all())
 
+    def first_notice_at(self) -> datetime | None:
+        if (stored := self.stored) is not None:
+            return stored.first_notice_at
+        return min((n.retrieved_at for n in self.notices.all()), default=None)
+
     def compute_totals(self, now: datetime | None = None) -> downtime.Totals:
+        """What its events add up to; from the stored totals when they were fetched with it."""
+        if (stored := self.stored) is not None:
+            return stored.totals(self.until(now))
         return downtime.totals(((e.at, e.type) for e in self.events.all()), self.until(now), self.claimed_window())
 
     @cached_property
@@ -376,7 +399,7 @@ class Incident(Versioned, Removable):
         return downtime.reconcile(
             self.totals,
             ((e.at, e.text) for e in self.events.all() if e.type == TimelineEvent.Type.STATUS_CLAIMED),
-            min((n.retrieved_at for n in self.notices.all()), default=None),
+            self.first_notice_at(),
         )
 
     def pending_suggestions(self, excerpt: LogExcerpt | None = None) -> PendingSuggestions:
@@ -941,4 +964,5 @@ from journal.exports.models import FeedToken  # noqa: E402, F401  (feed tokens)
 from journal.hooks.models import *  # noqa: E402, F401, F403  (monitor webhooks)
 from journal.housekeeping.models import *  # noqa: E402, F401, F403  (deletions and their undo)
 from journal.sharing import ShareLink  # noqa: E402, F401  (share links)
+from journal.totals.models import *  # noqa: E402, F401, F403  (stored totals: journal/totals/)
 from journal.watcher.models import *  # noqa: E402, F401, F403  (the status-page watcher)

@@ -44,6 +44,7 @@ from journal.models import (
 )
 from journal.tasks import enqueue_indexing
 from journal.timezones import get_zone
+from journal.totals import store as stored_totals
 
 FORMAT = "incident-journal"
 VERSION = 1
@@ -337,7 +338,7 @@ def import_document(document: Any) -> dict[str, int]:
     recover_killed_imports()
     written = FilesWritten()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), stored_totals.deferred():  # each incident's totals written once, at the end
             _import(root, counts, written)
     except BaseException:
         written.remove_unreferenced()

@@ -38,7 +38,7 @@ def rental(service, incidents: list, zone: tzinfo, now: datetime) -> Rental | No
         began = f"from {first:%Y-%m} (no start date: the month of its first incident)"
     else:
         return None
-    moments = [e.at for i in incidents for e in i.events.all()] or [i.started_at for i in incidents]
+    moments = [at for i in incidents if (at := i.last_event_at())] or [i.started_at for i in incidents]
     if service.ended_on:
         end = downtime.as_utc(datetime.combine(service.ended_on, time(), tzinfo=zone)) + timedelta(days=1)
         ended = f"to {service.ended_on:%Y-%m-%d}"

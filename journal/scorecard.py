@@ -1,8 +1,8 @@
 """A provider's record, per year or all time: how often, how long, how honest, how helpful.
 
-Computed in Python from one provider with its services, incidents, events, notices, support
-contacts and channels fetched up front (see ``provider_for_scorecard``): a fixed number of
-queries however many incidents there are.
+Computed in Python from one provider with its services, incidents (with their stored totals,
+journal.totals), support contacts and channels fetched up front (see ``provider_for_scorecard``):
+a fixed number of queries however many incidents there are.
 """
 
 from __future__ import annotations
@@ -17,19 +17,19 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from journal import availability, downtime, rental, sla
-from journal.models import Incident, Provider, Service, SupportContact, TimelineEvent
+from journal.models import Incident, Provider, Service, SupportContact
 from journal.timezones import get_zone
 
 
 def provider_for_scorecard(queryset=None):
-    """Providers with everything a scorecard reads, prefetched."""
-    incidents = Incident.objects.prefetch_related(
-        Prefetch("events", queryset=TimelineEvent.objects.only("id", "incident_id", "at", "type")), "notices"
-    )
+    """Providers with everything a scorecard reads, prefetched: each incident with its stored
+    totals (journal.totals), not its events and notices."""
+    incidents = Incident.objects.select_related("stored_totals").defer("notes", "uid", "updated_at")
     services = Service.objects.prefetch_related(Prefetch("incidents", queryset=incidents))
+    contacts = SupportContact.objects.defer("summary", "outcome", "agent", "ticket_ref").order_by("opened_at")
     return (queryset or Provider.objects.all()).prefetch_related(
         Prefetch("services", queryset=services),
-        Prefetch("support_contacts", queryset=SupportContact.objects.order_by("opened_at")),
+        Prefetch("support_contacts", queryset=contacts),
         "support_channels",
     )
 
@@ -160,9 +160,9 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
             starts.append(totals.claimed.start - totals.first_down)
         if totals.claimed and totals.last_up:
             ends.append(totals.claimed.end - totals.last_up)
-        latency = incident.reconciliation().notice_latency
-        if latency is not None:
-            latencies.append(latency)
+        first_notice = incident.first_notice_at()
+        if first_notice and totals.first_down:  # as journal.downtime.reconcile counts it
+            latencies.append(downtime.as_utc(first_notice) - totals.first_down)
 
     services = list(provider.services.all())
     contact_zone = get_zone(services[0].time_zone if services else "UTC")  # a year of contacts, in its zone

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from journal.models import Incident, Provider, Service, SupportChannel, SupportContact
+from journal.totals import store as totals_store
 
 
 class MergeRefused(Exception):
@@ -100,9 +101,10 @@ def merge_services(source: Service, target: Service) -> Moves:
         raise MergeRefused("A service cannot be merged into itself.")
     moves = service_moves(source)
     incidents = list(Incident.all_objects.filter(service=source))
-    for incident in incidents:
-        incident.service = target
-        incident.save()
+    with totals_store.deferred():  # each incident's and both services' totals once, at the end
+        for incident in incidents:
+            incident.service = target
+            incident.save()
     if source.provider_id != target.provider_id:
         for contact in SupportContact.all_objects.filter(incident__in=incidents, provider_id=source.provider_id):
             contact.provider_id = target.provider_id

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 
 from journal.housekeeping.models import Deletion
 from journal.models import Incident, LogExcerpt, Provider, Service, SupportContact, Versioned
+from journal.totals.store import refresh_services
 
 
 def describe(counts: dict[str, int]) -> str:
@@ -131,7 +132,16 @@ def delete(target: Provider | Service | Incident, user) -> Deletion:
     for model, ids in ((Incident, deletion.incidents), (Service, deletion.services), (Provider, deletion.providers)):
         _mark(model, [pk for pk in ids if not isinstance(target, model) or pk != target.pk], user, now, went_with)
     _mark(type(target), [target.pk], user, now, "Deleted")
+    _refresh_downtime(deletion)
     return deletion
+
+
+def _refresh_downtime(deletion: Deletion) -> None:
+    """The stored downtime of the services these rows belong to (journal.totals), which the
+    bulk marking above does not signal."""
+    services = set(deletion.services)
+    services |= set(Incident.all_objects.filter(pk__in=deletion.incidents).values_list("service_id", flat=True))
+    refresh_services(services)
 
 
 class CannotUndo(Exception):
@@ -166,6 +176,7 @@ def undo(deletion: Deletion, user=None) -> None:
     _mark(Provider, deletion.providers, None, None, "", by=user)
     _mark(Service, deletion.services, None, None, "", by=user)
     _mark(Incident, deletion.incidents, None, None, "", by=user)
+    _refresh_downtime(deletion)
     deletion.delete()
 
 

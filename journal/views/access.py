@@ -27,24 +27,10 @@ def incident_for_page(request, pk: int) -> Incident:
     return get_object_or_404(queryset, pk=pk)
 
 
-def _incidents_with_totals() -> Prefetch:
-    return Prefetch("incidents", queryset=Incident.objects.prefetch_related("events", "notices"))
+def get_provider(request, pk: int) -> Provider:
+    """The provider with its services and support channels (totals: journal.totals.read)."""
+    return get_object_or_404(Provider.objects.prefetch_related("services", "support_channels"), pk=pk)
 
 
-def get_provider(request, pk: int, with_totals: bool = False) -> Provider:
-    """The provider; with its services' incidents and their events when totals are shown."""
-    providers = providers_with_totals() if with_totals else Provider.objects.all()
-    providers = providers.prefetch_related("support_channels")
-    return get_object_or_404(providers, pk=pk)
-
-
-def get_service(request, pk: int, with_totals: bool = False) -> Service:
-    services = Service.objects.select_related("provider")
-    if with_totals:
-        services = services.prefetch_related(_incidents_with_totals())
-    return get_object_or_404(services, pk=pk)
-
-
-def providers_with_totals():
-    services = Service.objects.prefetch_related(_incidents_with_totals())
-    return Provider.objects.prefetch_related(Prefetch("services", queryset=services))
+def get_service(request, pk: int) -> Service:
+    return get_object_or_404(Service.objects.select_related("provider"), pk=pk)

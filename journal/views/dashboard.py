@@ -4,18 +4,17 @@ from django.utils import timezone
 
 from journal.filters import incidents_with_start
 from journal.models import Incident
-from journal.views.access import providers_with_totals
+from journal.totals.read import providers_in_year
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Ongoing incidents first, then the latest ones, then this year's downtime per provider."""
     year = timezone.localdate().year
     incidents = incidents_with_start()
-    providers = providers_with_totals()
     context = {
         "ongoing": list(incidents.filter(status=Incident.Status.OPEN)),
         "recent": list(incidents.filter(status=Incident.Status.RESOLVED)[:10]),
         "year": year,
-        "downtime": [(provider, provider.downtime_in_year(year)) for provider in providers],
+        "downtime": providers_in_year(year),
     }
     return render(request, "dashboard.html", context)

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +11,10 @@ from django_htmx.http import trigger_client_event
 from journal.filters import incidents_with_start
 from journal.forms import IncidentForm, ProviderForm, ServiceForm, SupportChannelForm
 from journal.models import Provider, SupportChannel
+from journal.totals.read import provider_years, service_years
 from journal.views.access import get_provider, get_service
+
+PER_PAGE = 25
 
 
 def provider_list(request: HttpRequest) -> HttpResponse:
@@ -24,12 +28,16 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 
 def provider_detail(request: HttpRequest, pk: int, channel_form: SupportChannelForm | None = None) -> HttpResponse:
-    provider = get_provider(request, pk, with_totals=True)
+    provider = get_provider(request, pk)
+    page = Paginator(incidents_with_start().filter(service__provider=provider), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "provider": provider,
         "channel_form": channel_form or SupportChannelForm(initial={"time_zone": request.viewer_zone.key}),
-        "incidents": incidents_with_start().filter(service__provider=provider),
-        "downtime_by_year": provider.downtime_by_year(),
+        "page": page,
+        "incidents": page.object_list,
+        "downtime_by_year": provider_years(provider),
     }
     return render(request, "providers/detail.html", context, status=422 if channel_form else 200)
 
@@ -54,11 +62,13 @@ def channel_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    service = get_service(request, pk, with_totals=True)
+    service = get_service(request, pk)
+    page = Paginator(incidents_with_start().filter(service=service), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "service": service,
-        "incidents": incidents_with_start().filter(service=service),
-        "downtime_by_year": service.downtime_by_year(),
+        "page": page,
+        "incidents": page.object_list,
+        "downtime_by_year": service_years(service),
     }
     return render(request, "services/detail.html", context)
 

@@ -1,0 +1,9 @@
+"""Stored totals: each incident's and each service's downtime kept beside the evidence, so the
+lists, dashboard, provider, service, scorecard and compare pages read a row instead of every
+event. A cache written by journal.downtime (never a second implementation):
+
+- ``models``: the cache tables (IncidentTotals, ServiceDowntime);
+- ``store``: what is stored (plain values in, plain values out) and the refresh that writes it,
+  called from ``signals`` in the same transaction as any change to the evidence;
+- ``read``: what the pages read from it.
+"""

@@ -1,0 +1,99 @@
+"""The cache tables of stored totals (not versioned, no history: writing them changes no record)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import models
+
+from journal import downtime
+from journal.models import Incident, Service
+
+__all__ = ["IncidentTotals", "ServiceDowntime"]
+
+
+def pack(intervals: list[downtime.Interval]) -> list[list[int]]:
+    """Intervals as [start, end] microseconds since downtime.FLOOR: exact, and JSON on every database."""
+    return [[_micro(i.start), _micro(i.end)] for i in intervals]
+
+
+def unpack(raw: list[list[int]]) -> list[downtime.Interval]:
+    return [_interval(_moment(start), _moment(end)) for start, end in raw]
+
+
+def _interval(start: datetime, end: datetime) -> downtime.Interval:
+    """An Interval of values packed from one: already UTC, clamped and in order (pages unpack
+    thousands, so the checks of ``Interval.__post_init__`` are not repeated)."""
+    interval = object.__new__(downtime.Interval)
+    object.__setattr__(interval, "start", start)
+    object.__setattr__(interval, "end", end)
+    return interval
+
+
+def _micro(moment: datetime) -> int:
+    return (downtime.as_utc(moment) - downtime.FLOOR) // timedelta(microseconds=1)
+
+
+def _moment(micro: int) -> datetime:
+    return downtime.FLOOR + timedelta(microseconds=micro)
+
+
+class IncidentTotals(models.Model):
+    """What an incident's current events and notices add up to, without ``until``: the closed
+    down and degraded stretches (merged), the state after the last event and since when, the
+    provider's latest complete claim. ``totals(until)`` closes them with journal.downtime."""
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, primary_key=True, related_name="stored_totals")
+    started_at = models.DateTimeField(
+        db_index=True, help_text="Earliest event, else when the incident was written down."
+    )
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    down = models.JSONField(default=list, help_text="Closed down stretches, merged: [start, end] µs since 1970.")
+    degraded = models.JSONField(default=list, help_text="Closed degraded stretches, merged.")
+    observed = models.DurationField(default=timedelta, help_text="Length of the closed down stretches.")
+    first_down = models.DateTimeField(null=True, blank=True)
+    final = models.CharField(max_length=10, default=downtime.UP, help_text="The state after the last event.")
+    since = models.DateTimeField(null=True, blank=True, help_text="When that state began (none when up).")
+    claimed_start = models.DateTimeField(null=True, blank=True)
+    claimed_end = models.DateTimeField(null=True, blank=True)
+    first_notice_at = models.DateTimeField(null=True, blank=True)
+    event_count = models.PositiveIntegerField(default=0)
+    notice_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "incident totals"
+
+    def __str__(self) -> str:
+        return f"totals of incident {self.incident_id}"
+
+    def states(self) -> downtime.States:
+        return downtime.States(
+            down=unpack(self.down), degraded=unpack(self.degraded), final=self.final, since=self.since
+        )
+
+    def claimed(self) -> downtime.Interval | None:
+        if self.claimed_start is None or self.claimed_end is None:
+            return None
+        return downtime.Interval(self.claimed_start, self.claimed_end)
+
+    def totals(self, until: datetime | None) -> downtime.Totals:
+        return downtime.close(self.states(), until, self.claimed())
+
+
+class ServiceDowntime(models.Model):
+    """A service's downtime from its incidents' fixed stretches (everything but the stretch of an
+    open incident still down, which runs to now and is added when read): the union (overlapping
+    incidents count once) and its split per year in the service's zone."""
+
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, primary_key=True, related_name="stored_downtime")
+    down = models.JSONField(default=list, help_text="Every incident's fixed down stretches, merged.")
+    by_year = models.JSONField(default=dict, help_text="{year: µs down} in the service's zone.")
+
+    def __str__(self) -> str:
+        return f"downtime of service {self.service_id}"
+
+    def years(self) -> dict[int, timedelta]:
+        return {int(year): timedelta(microseconds=micro) for year, micro in self.by_year.items()}
+
+
+from journal.totals import signals  # noqa: E402, F401  (keeps them current)

@@ -1,0 +1,283 @@
+"""What is stored for an incident and a service, and the refresh that writes it.
+
+``incident_values`` and ``service_values`` turn plain values into the cache rows' fields with
+journal.downtime, the one implementation of the arithmetic. ``refresh_incidents`` writes them for
+some incidents (and their services when what those incidents add to them changed); signals call
+it in the same transaction as each change to the evidence. Inside ``deferred()`` (an import,
+the demo) each touched incident and service is refreshed once, at the end of the block.
+``refresh_all`` rebuilds every row in a few queries per thousand incidents; ``check`` lists the
+rows that disagree with the evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta
+
+from journal import downtime
+from journal.timezones import get_zone
+from journal.totals.models import pack, unpack
+
+CHUNK = 500
+BATCH = 50  # more incidents than this are refreshed in chunks (an import), not one by one
+
+# (incidents, services) waiting for the end of a deferred() block; None outside one.
+_pending: ContextVar[tuple[set[int], set[int]] | None] = ContextVar("totals_pending", default=None)
+
+
+def incident_values(
+    events: Iterable[tuple[datetime, str]],
+    claims: Iterable[tuple[datetime, datetime | None, datetime | None]],
+    created_at: datetime,
+) -> dict:
+    """IncidentTotals' fields from the current events, in their (at, id) order, and the current
+    notices' (retrieved_at, claimed_start, claimed_end)."""
+    events, claims = list(events), list(claims)
+    states = downtime.state_intervals(events, None)
+    down, degraded = downtime.union(states.down), downtime.union(states.degraded)
+    claimed = downtime.claimed_window(claims)
+    moments = [at for at, _ in events]
+    first_down = down[0].start if down else states.since if states.final == downtime.DOWN else None
+    return {
+        "started_at": min(moments, default=created_at),
+        "last_event_at": max(moments, default=None),
+        "down": pack(down),
+        "degraded": pack(degraded),
+        "observed": downtime.measure(down),
+        "first_down": first_down,
+        "final": states.final,
+        "since": states.since,
+        "claimed_start": claimed.start if claimed else None,
+        "claimed_end": claimed.end if claimed else None,
+        "first_notice_at": min((published for published, _, _ in claims), default=None),
+        "event_count": len(events),
+        "notice_count": len(claims),
+    }
+
+
+def fixed_down(
+    down: list[list[int]], final: str, since: datetime | None, is_open: bool, until: datetime | None
+) -> list[downtime.Interval]:
+    """An incident's down stretches that no longer change with time: the closed ones, and for a
+    resolved incident still down at its last event, the stretch to its end (``until``)."""
+    intervals = unpack(down)
+    if not is_open and final == downtime.DOWN and until is not None and downtime.as_utc(until) > since:
+        intervals.append(downtime.Interval(since, until))
+    return intervals
+
+
+def service_values(fixed: Iterable[downtime.Interval], zone_name: str) -> dict:
+    merged = downtime.union(fixed)
+    years = downtime.by_year(merged, get_zone(zone_name))
+    return {
+        "down": pack(merged),
+        "by_year": {str(year): total // timedelta(microseconds=1) for year, total in years.items()},
+    }
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Refresh each incident and service touched inside the block once, at its end (nested
+    blocks join the outermost). Use inside the transaction that makes the changes."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set((set(), set()))
+    try:
+        yield
+        incidents, services = _pending.get()
+    finally:
+        _pending.reset(token)
+    refresh_incidents(incidents, also_services=services)
+
+
+def refresh_incidents(incident_ids: Iterable[int], also_services: Iterable[int] = ()) -> None:
+    """Rewrite the stored totals of these incidents, then of the services whose downtime they
+    change (and ``also_services``)."""
+    incident_ids, services = set(incident_ids), set(also_services)
+    pending = _pending.get()
+    if pending is not None:
+        pending[0].update(incident_ids)
+        pending[1].update(services)
+        return
+    if len(incident_ids) > BATCH:
+        services |= _write_incidents(incident_ids)
+    else:
+        for incident_id in sorted(incident_ids):
+            changed_service = _write_incident(incident_id)
+            if changed_service is not None:
+                services.add(changed_service)
+    refresh_services(services)
+
+
+def refresh_services(service_ids: Iterable[int]) -> None:
+    from journal.models import Incident, Service
+    from journal.totals.models import ServiceDowntime
+
+    pending = _pending.get()
+    if pending is not None:
+        pending[1].update(service_ids)
+        return
+    for service_id in sorted(set(service_ids)):
+        zone = Service._base_manager.filter(pk=service_id).values_list("time_zone", flat=True).first()
+        if zone is None:
+            continue
+        rows = Incident.objects.filter(service_id=service_id, stored_totals__isnull=False).values_list(
+            "status",
+            "resolved_at",
+            "stored_totals__down",
+            "stored_totals__final",
+            "stored_totals__since",
+            "stored_totals__last_event_at",
+        )
+        fixed = [
+            interval
+            for status, resolved_at, down, final, since, last in rows
+            for interval in fixed_down(down, final, since, status == Incident.Status.OPEN, resolved_at or last)
+        ]
+        values = service_values(fixed, zone)
+        if not ServiceDowntime.objects.filter(service_id=service_id).update(**values):
+            ServiceDowntime.objects.create(service_id=service_id, **values)
+
+
+def _write_incident(incident_id: int) -> int | None:
+    """Write one incident's row; its service's id when the service's downtime may have changed."""
+    from journal.models import Incident, ProviderNotice, TimelineEvent
+    from journal.totals.models import IncidentTotals
+
+    incident = Incident._base_manager.filter(pk=incident_id).values("created_at", "service_id").first()
+    if incident is None:
+        return None
+    values = incident_values(
+        TimelineEvent.objects.filter(incident_id=incident_id).order_by("at", "id").values_list("at", "type"),
+        ProviderNotice.objects.filter(incident_id=incident_id).values_list(
+            "retrieved_at", "claimed_start", "claimed_end"
+        ),
+        incident["created_at"],
+    )
+    shape = ("down", "final", "since", "last_event_at")
+    before = IncidentTotals.objects.filter(pk=incident_id).values_list(*shape).first()
+    if before is None:
+        IncidentTotals.objects.create(incident_id=incident_id, **values)
+        return incident["service_id"]
+    IncidentTotals.objects.filter(pk=incident_id).update(**values)
+    after = tuple(values[name] for name in shape)
+    return incident["service_id"] if _differs(before, after) else None
+
+
+def _write_incidents(incident_ids: set[int]) -> set[int]:
+    """Write many incidents' rows, a chunk at a time; the ids of their services."""
+    from journal.models import Incident
+    from journal.totals.models import IncidentTotals
+
+    ids, services = sorted(incident_ids), set()
+    for first in range(0, len(ids), CHUNK):
+        incidents = Incident._base_manager.filter(pk__in=ids[first : first + CHUNK])
+        rows = [IncidentTotals(incident_id=pk, **values) for pk, values in expected_incidents(incidents)]
+        IncidentTotals.objects.filter(pk__in=[row.pk for row in rows]).delete()
+        IncidentTotals.objects.bulk_create(rows)
+        services |= set(incidents.values_list("service_id", flat=True).distinct())
+    return services
+
+
+def _differs(before: tuple, after: tuple) -> bool:
+    down, final, since, last = before
+    return (down, final) != after[:2] or _instant(since) != _instant(after[2]) or _instant(last) != _instant(after[3])
+
+
+def _instant(moment: datetime | None):
+    return None if moment is None else downtime.as_utc(moment)
+
+
+# ------------------------------------------------------------------- all at once
+
+
+def expected_incidents(incidents) -> Iterator[tuple[int, dict]]:
+    """(pk, fields) of the given incidents (a queryset), read in chunks with their current
+    events and notices."""
+    from django.db.models import Prefetch
+
+    from journal.models import ProviderNotice, TimelineEvent
+
+    ids = list(incidents.order_by("pk").values_list("pk", flat=True))
+    for first in range(0, len(ids), CHUNK):
+        chunk = incidents.model._base_manager.filter(pk__in=ids[first : first + CHUNK]).prefetch_related(
+            Prefetch("events", queryset=TimelineEvent.objects.order_by("at", "id").only("incident_id", "at", "type")),
+            Prefetch(
+                "notices",
+                queryset=ProviderNotice.objects.only("incident_id", "retrieved_at", "claimed_start", "claimed_end"),
+            ),
+        )
+        for incident in chunk:
+            yield (
+                incident.pk,
+                incident_values(
+                    ((e.at, e.type) for e in incident.events.all()),
+                    ((n.retrieved_at, n.claimed_start, n.claimed_end) for n in incident.notices.all()),
+                    incident.created_at,
+                ),
+            )
+
+
+def refresh_all() -> dict[str, int]:
+    """Rebuild every stored row from the evidence (after a bulk write, or to repair)."""
+    from django.db import transaction
+
+    from journal.models import Incident, Service
+    from journal.totals.models import IncidentTotals
+
+    with transaction.atomic():
+        IncidentTotals.objects.all().delete()
+        rows = [IncidentTotals(incident_id=pk, **values) for pk, values in expected_incidents(Incident._base_manager)]
+        IncidentTotals.objects.bulk_create(rows, batch_size=CHUNK)
+        services = list(Service._base_manager.values_list("pk", flat=True))
+        refresh_services(services)
+    return {"incidents": len(rows), "services": len(services)}
+
+
+def check() -> list[str]:
+    """What disagrees with the evidence: one line per incident or service row that is missing
+    or differs from what a refresh would write."""
+    from journal.models import Incident, Service
+    from journal.totals.models import IncidentTotals, ServiceDowntime
+
+    problems = []
+    stored = {row.pk: row for row in IncidentTotals.objects.all()}
+    for pk, values in expected_incidents(Incident._base_manager):
+        row = stored.get(pk)
+        if row is None:
+            problems.append(f"incident {pk}: no stored totals")
+            continue
+        wrong = [name for name, value in values.items() if not _same(getattr(row, name), value)]
+        if wrong:
+            problems.append(f"incident {pk}: {', '.join(wrong)} differ from the events and notices")
+    kept = {row.pk: row for row in ServiceDowntime.objects.all()}
+    for service in Service._base_manager.all():
+        rows = Incident.objects.filter(service=service).values_list(
+            "status", "resolved_at", "stored_totals__down", "stored_totals__final",
+            "stored_totals__since", "stored_totals__last_event_at",
+        )  # fmt: skip
+        fixed = [
+            interval
+            for status, resolved_at, down, final, since, last in rows
+            if down is not None
+            for interval in fixed_down(down, final, since, status == Incident.Status.OPEN, resolved_at or last)
+        ]
+        values = service_values(fixed, service.time_zone)
+        row = kept.get(service.pk)
+        if row is None:
+            problems.append(f"service {service.pk}: no stored downtime")
+        elif row.down != values["down"] or row.by_year != values["by_year"]:
+            problems.append(f"service {service.pk}: downtime differs from its incidents")
+    return problems
+
+
+def _same(stored, expected) -> bool:
+    if isinstance(expected, datetime) and isinstance(stored, datetime):
+        return downtime.as_utc(stored) == downtime.as_utc(expected)
+    return stored == expected
