@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from journal.views import accounts, dashboard, evidence, incidents, logs, preferences, providers, scorecards, share
+from journal.views import (
+    accounts,
+    dashboard,
+    evidence,
+    incident_page,
+    incidents,
+    logs,
+    preferences,
+    providers,
+    scorecards,
+    share,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -23,6 +34,10 @@ urlpatterns = [
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident"),
     path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident_edit"),
     path("incidents/<int:pk>/evidence.zip", incidents.evidence_pack, name="evidence_pack"),
+    path("incidents/<int:pk>/status/", incidents.incident_status, name="incident_status"),
+    path("incidents/<int:pk>/timeline/", incident_page.timeline_earlier, name="timeline_earlier"),
+    path("incidents/<int:pk>/events/<int:item>/", incident_page.event_row, name="event_row"),
+    path("incidents/<int:pk>/events/<int:item>/context/", incident_page.event_context, name="event_context"),
     path("incidents/<int:pk>/share/", share.share_links, name="share_new"),
     path("incidents/<int:pk>/share/<int:item>/revoke/", share.share_revoke, name="share_revoke"),
     path("incidents/<int:pk>/<slug:kind>/new/", evidence.evidence_new, name="evidence_new"),

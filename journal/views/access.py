@@ -10,11 +10,16 @@ from django.shortcuts import get_object_or_404
 
 from journal.models import Incident, Provider, Service, SupportContact, TimelineEvent
 
+# A timeline row names its log line (number, excerpt); the line's text is read when opened.
+_EVENTS_WITH_LINES = TimelineEvent.objects.select_related("log_line").defer(
+    "log_line__prefix", "log_line__message", "log_line__host", "log_line__program", "log_line__rule"
+)
+
 
 def incident_for_page(request, pk: int) -> Incident:
     """The incident with everything its page shows, in a fixed number of queries."""
     queryset = Incident.objects.select_related("service__provider").prefetch_related(
-        Prefetch("events", queryset=TimelineEvent.objects.select_related("log_line")),
+        Prefetch("events", queryset=_EVENTS_WITH_LINES),
         "notices",
         "log_excerpts",
         Prefetch(
@@ -23,6 +28,23 @@ def incident_for_page(request, pk: int) -> Incident:
             .prefetch_related("provider__support_channels")
             .order_by("opened_at", "id"),
         ),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def incident_for_change(request, pk: int) -> Incident:
+    """The incident and its service only, for a change that answers with a redirect: its
+    timeline and evidence are not loaded (a form's own checks read what they need)."""
+    return get_object_or_404(Incident.objects.select_related("service__provider"), pk=pk)
+
+
+def incident_for_summary(request, pk: int) -> Incident:
+    """The incident with what its totals, time bar, reconciliation and timeline placement
+    read (events, notices, support contacts), in a fixed number of queries."""
+    queryset = Incident.objects.select_related("service__provider").prefetch_related(
+        Prefetch("events", queryset=_EVENTS_WITH_LINES),
+        "notices",
+        Prefetch("support_contacts", queryset=SupportContact.objects.order_by("opened_at", "id")),
     )
     return get_object_or_404(queryset, pk=pk)
 

@@ -65,6 +65,14 @@ def evidence_form(request: HttpRequest, incident: Incident, kind: str, instance=
         if instance.pk
         else reverse("evidence_new", args=[incident.pk, kind])
     )
+    # Cancelling an inline edit with htmx: an event's row alone comes back, else the evidence.
+    if isinstance(instance, TimelineEvent) and instance.pk:
+        form.cancel_get, form.cancel_target = (
+            reverse("event_row", args=[incident.pk, instance.pk]),
+            f"#event-{instance.pk}",
+        )
+    else:
+        form.cancel_get, form.cancel_target = incident.get_absolute_url(), "#evidence"
     return form
 
 
