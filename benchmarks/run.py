@@ -98,7 +98,6 @@ def incident_page() -> dict[str, float]:
     from django.contrib.auth import get_user_model
 
     from benchmarks.incident_page import incident_page as measure_incident_page
-
     from journal.roles import set_role
 
     user, _ = get_user_model().objects.get_or_create(username="bench")

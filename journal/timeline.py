@@ -44,6 +44,23 @@ def labelled(events: Sequence[TimelineEvent]) -> Sequence[TimelineEvent]:
     return events
 
 
+LINES_PER_QUERY = 900  # under SQLite's old limit of bound parameters
+
+
+def with_lines(rows: Sequence[TimelineEvent]) -> Sequence[TimelineEvent]:
+    """Give the rows accepted from a log line that line's number and excerpt (not its text),
+    in one query per LINES_PER_QUERY such rows: the other events are never joined to lines."""
+    linked = [e for e in rows if e.log_line_id]
+    found = {}
+    for start in range(0, len(linked), LINES_PER_QUERY):
+        wanted = {e.log_line_id for e in linked[start : start + LINES_PER_QUERY]}
+        found.update(LogLine.objects.only("id", "excerpt_id", "number").in_bulk(wanted))
+    for event in linked:
+        if event.log_line_id in found:
+            event.log_line = found[event.log_line_id]
+    return rows
+
+
 def requested_start(query: QueryDict | dict) -> tuple[bool, int | None]:
     """(show all, the event id to show WINDOW more before) from the page's query string."""
     before = query.get("before", "")
@@ -61,17 +78,22 @@ def window(events: Sequence[TimelineEvent], show_all: bool = False, before: int 
         at = next((n for n, e in enumerate(events) if e.pk == before), None)
         if at is not None:
             start = max(0, min(start, at - WINDOW))
-    return Window(rows=list(labelled(events[start:])), earlier=start, total=len(events))
+    return Window(rows=list(with_lines(labelled(events[start:]))), earlier=start, total=len(events))
 
 
-def earlier_batch(events: Sequence[TimelineEvent], before: int) -> Window | None:
-    """The WINDOW events just before the event ``before`` (for "Show earlier" with htmx);
-    None when there is no such event."""
-    at = next((n for n, e in enumerate(events) if e.pk == before), None)
-    if at is None:
-        return None
-    start = max(0, at - WINDOW)
-    return Window(rows=list(labelled(events[start:at])), earlier=start, total=len(events))
+@dataclass(frozen=True)
+class Abridged:
+    """A long list shown as its first and last few, with how many lie between."""
+
+    head: list
+    skipped: int
+    tail: list
+
+
+def abridged(items: Sequence, each_end: int = 10) -> Abridged:
+    if len(items) <= 2 * each_end + 1:
+        return Abridged(list(items), 0, [])
+    return Abridged(list(items[:each_end]), len(items) - 2 * each_end, list(items[-each_end:]))
 
 
 def _key(event: TimelineEvent) -> tuple:

@@ -8,18 +8,14 @@ requests never reach a view (LoginRequiredMiddleware).
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
-from journal.models import Incident, Provider, Service, SupportContact, TimelineEvent
-
-# A timeline row names its log line (number, excerpt); the line's text is read when opened.
-_EVENTS_WITH_LINES = TimelineEvent.objects.select_related("log_line").defer(
-    "log_line__prefix", "log_line__message", "log_line__host", "log_line__program", "log_line__rule"
-)
+from journal.models import Incident, Provider, Service, SupportContact
 
 
 def incident_for_page(request, pk: int) -> Incident:
-    """The incident with everything its page shows, in a fixed number of queries."""
+    """The incident with everything its page shows, in a fixed number of queries. The events'
+    log lines are not joined: only the rows shown name theirs (journal.timeline.with_lines)."""
     queryset = Incident.objects.select_related("service__provider").prefetch_related(
-        Prefetch("events", queryset=_EVENTS_WITH_LINES),
+        "events",
         "notices",
         "log_excerpts",
         Prefetch(
@@ -42,7 +38,7 @@ def incident_for_summary(request, pk: int) -> Incident:
     """The incident with what its totals, time bar, reconciliation and timeline placement
     read (events, notices, support contacts), in a fixed number of queries."""
     queryset = Incident.objects.select_related("service__provider").prefetch_related(
-        Prefetch("events", queryset=_EVENTS_WITH_LINES),
+        "events",
         "notices",
         Prefetch("support_contacts", queryset=SupportContact.objects.order_by("opened_at", "id")),
     )

@@ -50,7 +50,7 @@ def evidence_form(request: HttpRequest, incident: Incident, kind: str, instance=
             instance.provider = incident.service.provider
         if spec.starts_at:
             initial[spec.starts_at] = timezone.now()
-        if isinstance(instance, TimelineEvent):
+        if isinstance(instance, TimelineEvent) and data is None:  # a form sent needs no guess
             initial["type"] = _likely_next_event(incident)
     kwargs = {"instance": instance, "initial": initial, "prefix": kind}
     if data is not None:

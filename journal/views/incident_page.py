@@ -72,6 +72,7 @@ def summary_context(incident: Incident) -> dict:
         "service": incident.service,
         "service_zone": get_zone(incident.service.time_zone),
         "totals": incident.totals,
+        "down_list": timeline.abridged(incident.totals.down),  # the "How" of observed downtime
         "reconciliation": incident.reconciliation(),
         "bar": timebar.build(incident),
         "offer": status_offer(incident),
@@ -129,7 +130,7 @@ def event_changed(
     changed = next((e for e in events if event and e.pk == event.pk), None)
     placement = timeline.place(events, changed, _first_row(request))
     if changed is not None:
-        timeline.labelled([changed])
+        timeline.with_lines(timeline.labelled([changed]))
     context = {
         **summary_context(incident),
         **_urls(incident),
