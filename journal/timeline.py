@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from django.http import QueryDict
 
@@ -37,10 +38,16 @@ class Window:
         return min(WINDOW, self.earlier)
 
 
-def labelled(events: Sequence[TimelineEvent]) -> Sequence[TimelineEvent]:
+def labelled(events: Sequence[TimelineEvent], zone: tzinfo) -> Sequence[TimelineEvent]:
+    """Give each row what its template shows, computed once here rather than by a filter or
+    ``get_FOO_display()`` per row: labels, its time in ISO, in the viewer's zone and in the
+    service's ``zone``."""
+    from journal.templatetags.journal import stamp
+
     for event in events:
         event.type_label = TYPE_LABELS.get(event.type, event.type)
         event.source_label = SOURCE_LABELS.get(event.source, event.source)
+        event.iso, event.shown_at, event.local_at = event.at.isoformat(), stamp(event.at), stamp(event.at, zone)
     return events
 
 
@@ -67,7 +74,7 @@ def requested_start(query: QueryDict | dict) -> tuple[bool, int | None]:
     return query.get("all") == "1", int(before) if before.isdecimal() and len(before) < 19 else None
 
 
-def window(events: Sequence[TimelineEvent], show_all: bool = False, before: int | None = None) -> Window:
+def window(events: Sequence[TimelineEvent], zone: tzinfo, show_all: bool = False, before: int | None = None) -> Window:
     """The rows shown of ``events`` (all of the incident's, in time order): the latest WINDOW;
     with ``before`` (an event id), from WINDOW events before that one to the end; all of them
     with ``show_all``. An unknown ``before`` shows the latest WINDOW."""
@@ -78,7 +85,7 @@ def window(events: Sequence[TimelineEvent], show_all: bool = False, before: int 
         at = next((n for n, e in enumerate(events) if e.pk == before), None)
         if at is not None:
             start = max(0, min(start, at - WINDOW))
-    return Window(rows=list(with_lines(labelled(events[start:]))), earlier=start, total=len(events))
+    return Window(rows=list(with_lines(labelled(events[start:], zone))), earlier=start, total=len(events))
 
 
 @dataclass(frozen=True)

@@ -337,7 +337,7 @@ def test_a_post_that_redirects_does_not_load_the_timeline(client_alice, size):
 )
 def test_the_window_is_a_suffix_with_the_rest_counted_earlier(count, before, show_all):
     events = [TimelineEvent(pk=n + 1, at=START + timedelta(seconds=n), type="observation") for n in range(count)]
-    shown = timeline.window(events, show_all, before)
+    shown = timeline.window(events, UTC, show_all, before)
     assert shown.rows == events[shown.earlier :] and shown.total == count
     assert shown.earlier + len(shown.rows) == count
     if show_all:

@@ -55,7 +55,8 @@ def evidence_context(incident: Incident, logs_url: str, query=None) -> dict:
     ``logs_url`` is the prefix of the excerpts' line pages (``<logs_url><id>/``, ``…/raw/``);
     ``query`` the page's query string, which may ask for earlier timeline rows."""
     show_all, before = timeline.requested_start(query or {})
-    window = timeline.window(list(incident.events.all()), show_all, before)
+    zone = get_zone(incident.service.time_zone)
+    window = timeline.window(list(incident.events.all()), zone, show_all, before)
     return {
         **summary_context(incident),
         "logs_url": logs_url,
@@ -130,7 +131,7 @@ def event_changed(
     changed = next((e for e in events if event and e.pk == event.pk), None)
     placement = timeline.place(events, changed, _first_row(request))
     if changed is not None:
-        timeline.with_lines(timeline.labelled([changed]))
+        timeline.with_lines(timeline.labelled([changed], get_zone(incident.service.time_zone)))
     context = {
         **summary_context(incident),
         **_urls(incident),
@@ -208,7 +209,7 @@ def timeline_earlier(request: HttpRequest, pk: int) -> HttpResponse:
         "incident": incident,
         "service_zone": get_zone(incident.service.time_zone),
         "logs_url": _logs_url(incident),
-        "rows": timeline.labelled(rows),
+        "rows": timeline.labelled(rows, get_zone(incident.service.time_zone)),
         "earlier": timeline.Window(rows=rows[:1], earlier=earlier, total=incident.events.count()),
     }
     response = render(request, "incidents/timeline_earlier.html", context)
@@ -234,7 +235,7 @@ def event_row(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         "incident": incident,
         "service_zone": get_zone(incident.service.time_zone),
         "logs_url": _logs_url(incident),
-        "rows": timeline.labelled([event]),
+        "rows": timeline.labelled([event], get_zone(incident.service.time_zone)),
     }
     response = render(request, "incidents/detail.html#rows", context)
     response["HX-Trigger-After-Settle"] = _focus(f"event-{event.pk}")
