@@ -131,17 +131,17 @@ def test_inline_edit_focus_escape_save_and_delete_in_place(browser_page, live_se
     page.goto(live_server.url + incident.get_absolute_url())
     page.click(f"#event-{up.pk} .actions a")
     page.wait_for_selector(f"#edit-events-{up.pk}")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_events-at'")
+    page.locator("#id_events-at:focus").wait_for()  # (not wait_for_function: the CSP forbids its eval)
     page.keyboard.press("Escape")
     page.wait_for_selector(f"#event-{up.pk} .actions a")
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'event-{up.pk}'")
+    page.locator(f"#event-{up.pk}:focus").wait_for()
 
     page.click(f"#event-{up.pk} .actions a")
     page.wait_for_selector(f"#edit-events-{up.pk}")
     page.fill(f"#edit-events-{up.pk} #id_events-at", "2024-01-01T00:30:00")
     page.click(f"#edit-events-{up.pk} button.primary")
     page.locator(".total.observed strong").filter(has_text=re.compile(r"^\s*30m\s*$")).wait_for()
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === 'event-{up.pk}'")
+    page.locator(f"#event-{up.pk}:focus").wait_for()
     assert "saved. Observed down 30m." in page.inner_text("#timeline-status")
     assert page.locator("#timeline-rows > li.event").count() == 2
 
@@ -168,7 +168,8 @@ def test_earlier_events_context_lines_and_resolve_in_the_browser(browser_page, l
     page.goto(live_server.url + incident.get_absolute_url())
     assert page.locator("#timeline-rows > li.event").count() == 200
     page.click("#timeline-earlier a >> nth=0")
-    page.wait_for_function("document.querySelectorAll('#timeline-rows > li.event').length === 230")
+    page.locator("#timeline-rows > li.event").nth(229).wait_for()
+    assert page.locator("#timeline-rows > li.event").count() == 230
     assert page.is_hidden("#timeline-earlier")
     assert "?before=" not in page.url  # appended by htmx, no navigation
 
@@ -176,4 +177,28 @@ def test_earlier_events_context_lines_and_resolve_in_the_browser(browser_page, l
     page.locator("#incident-status").filter(has_text="Resolved").wait_for()
     assert page.locator("form.status-offer").count() == 0
     assert incident.__class__.objects.get(pk=incident.pk).status == "resolved"
+    assert page.problems == []
+
+
+def test_log_context_lines_are_fetched_when_opened(browser_page, live_server):
+    from journal.models import LogLine
+    from tests.factories import LogExcerptFactory
+
+    page = browser_page
+    _sign_in(page, live_server)
+    incident = IncidentFactory(service__time_zone="UTC")
+    excerpt = LogExcerptFactory(incident=incident)
+    excerpt.clear_lines()
+    lines = LogLine.objects.bulk_create(
+        LogLine(excerpt=excerpt, number=n, prefix=f"Jan  1 00:00:{n:02d} vps1 ", message=f"message {n}")
+        for n in range(1, 11)
+    )
+    event = EventFactory(
+        incident=incident, type="down", at=datetime(2024, 1, 1, tzinfo=UTC), source="log", log_line=lines[4]
+    )
+    page.goto(live_server.url + incident.get_absolute_url())
+    assert "message 5" not in page.inner_text(f"#event-{event.pk}")
+    page.click(f"#event-{event.pk} details.context summary")
+    page.locator(f"#event-{event.pk} .log-lines .hit").filter(has_text="message 5").wait_for()
+    assert page.locator(f"#event-{event.pk} .log-lines .ln").count() == 7
     assert page.problems == []
