@@ -367,3 +367,32 @@ def test_a_changed_row_lands_right_after_its_predecessor_or_among_the_hidden(cou
     else:
         previous = events[events.index(changed) - 1]
         assert placed.swap == f"afterend:#event-{previous.pk}" and placed.earlier == others.index(first)
+
+
+def test_dismissing_a_log_suggestion_without_javascript_reads_no_event(client_alice):
+    from journal.models import LogSuggestion
+
+    incident = incident_with(300)
+    excerpt = LogExcerptFactory(incident=incident)
+    excerpt.clear_lines()
+    line = LogLine.objects.create(excerpt=excerpt, number=1, prefix="Jan  1 00:00:00 vps1 ", message="boot")
+    suggestion = LogSuggestion.objects.create(excerpt=excerpt, line=line, type="up", at=START, rule="boot", text="boot")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client_alice.post(f"/incidents/{incident.pk}/suggestions/{suggestion.pk}/dismiss/")
+    assert response.status_code == 302
+    assert not any('FROM "journal_timelineevent"' in q["sql"] for q in ctx.captured_queries)
+    assert LogSuggestion.objects.get(pk=suggestion.pk).status == "dismissed"
+
+
+def test_a_change_to_other_evidence_moves_focus_to_its_section(client_alice):
+    incident = incident_with(2)
+    data = {
+        "contacts-channel": "email",
+        "contacts-initiated_by": "user",
+        "contacts-opened_at": "2024-01-01T00:10",
+        "contacts-zone": "UTC",
+    }
+    response = client_alice.post(f"/incidents/{incident.pk}/contacts/new/", data, headers=HX)
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert '"id": "support"' in response["HX-Trigger-After-Settle"]
+    assert incident.support_contacts.count() == 1

@@ -107,7 +107,9 @@ def incident_changed(request: HttpRequest, incident: Incident, anchor: str) -> H
     """After a change to an incident's evidence: with htmx its evidence partial, re-read;
     without JavaScript a redirect back to the page, at ``anchor``."""
     if request.htmx:
-        return render_incident(request, incident_for_page(request, incident.pk))
+        response = render_incident(request, incident_for_page(request, incident.pk))
+        response["HX-Trigger-After-Settle"] = _focus(anchor)  # the section changed, for keyboards
+        return response
     return redirect(f"{incident.get_absolute_url()}#{anchor}")
 
 

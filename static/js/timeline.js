@@ -1,7 +1,7 @@
 // The incident page's timeline with htmx (the page works without this file):
 // - tells the server which row the timeline starts with, so a changed row is put in its place;
-// - moves focus into an inline form when it opens, and to the row the server names after a
-//   save, delete, add or cancel ("journal:focus", sent in HX-Trigger-After-Settle);
+// - moves focus into an inline form when it opens, and to the row (or section) the server
+//   names after a save, delete, add or cancel ("journal:focus", in HX-Trigger-After-Settle);
 // - Escape cancels an inline edit;
 // - a row's log context lines are loaded when its "with its neighbours" is opened;
 // - the "Add event" button (sticky on phones) moves focus into the add form.
@@ -44,7 +44,7 @@
     var target = evt.detail.target;
     if (!target || !target.closest) return;
     var form = target.matches("form.evidence-form") ? target : target.querySelector("form.evidence-form");
-    if (!form || !form.closest("li.event, #add-event-slot")) return;
+    if (!form || !form.closest("li.event, article.notice, article.contact, article.log, #add-event-slot")) return;
     if (form.closest("#add-event-slot") && !form.querySelector(".errorlist")) return;
     focusOn(form.querySelector("[aria-invalid=true]") || form.querySelector(FIELDS));
   });
