@@ -202,3 +202,22 @@ def test_log_context_lines_are_fetched_when_opened(browser_page, live_server):
     page.locator(f"#event-{event.pk} .log-lines .hit").filter(has_text="message 5").wait_for()
     assert page.locator(f"#event-{event.pk} .log-lines .ln").count() == 7
     assert page.problems == []
+
+
+def test_on_a_phone_add_event_stays_in_reach_and_takes_focus_to_the_form(browser_page, live_server):
+    page = browser_page
+    page.set_viewport_size({"width": 375, "height": 700})
+    _sign_in(page, live_server)
+    incident = IncidentFactory(service__time_zone="UTC", status="open")
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(incident=incident, at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=n), type="observation")
+        for n in range(60)
+    )
+    page.goto(live_server.url + incident.get_absolute_url())
+    page.locator("#timeline-rows > li.event").nth(30).scroll_into_view_if_needed()
+    jump = page.locator("a.add-event-jump")
+    box = jump.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 700  # stuck to the screen's bottom
+    jump.click()
+    page.locator("#id_events-at:focus").wait_for()
+    assert page.problems == []
