@@ -14,8 +14,12 @@ BARE = engines["django"].from_string(
 
 
 def bare_events(request, pk: int) -> HttpResponse:
-    """The same rows as the incident page's timeline, with nothing else."""
-    rows = TimelineEvent.objects.filter(incident_id=pk).order_by("at", "id").values_list("at", "type", "text")
+    """The same rows as the incident page's timeline, with nothing else; ``?last=N``: the latest N."""
+    rows = TimelineEvent.objects.filter(incident_id=pk).values_list("at", "type", "text")
+    if request.GET.get("last", "").isdecimal():
+        rows = reversed(rows.order_by("-at", "-id")[: int(request.GET["last"])])
+    else:
+        rows = rows.order_by("at", "id")
     return HttpResponse(BARE.render({"incident_id": pk, "rows": rows}, request))
 
 

@@ -5,7 +5,7 @@ Skipped where Debian's chromium is not installed (.ci/run installs it)."""
 import os
 import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connections
@@ -109,4 +109,115 @@ def test_a_conflicting_edit_is_shown_in_place_and_can_overwrite(browser_page, li
     page.click(f"{form} button.primary")  # "Overwrite with mine"
     page.locator(f"#event-{event.pk} .text").filter(has_text="mine").wait_for()
     assert TimelineEvent.objects.get(pk=event.pk).text == "mine"
+    assert page.problems == []
+
+
+def _sign_in(page, live_server):
+    UserFactory(username="night-owl")
+    page.goto(live_server.url + "/login/")
+    page.fill("#id_username", "night-owl")
+    page.fill("#id_password", "correct horse battery")
+    page.click("button[type=submit]")
+
+
+def test_inline_edit_focus_escape_save_and_delete_in_place(browser_page, live_server):
+    """Focus moves into an opened inline form, Escape puts the row back and focus on it, a save
+    and a delete swap only their row and announce the new total."""
+    page = browser_page
+    _sign_in(page, live_server)
+    incident = IncidentFactory(service__time_zone="UTC", status="open")
+    down = EventFactory(incident=incident, type="down", at=datetime(2024, 1, 1, 0, 0, tzinfo=UTC), text="")
+    up = EventFactory(incident=incident, type="up", at=datetime(2024, 1, 1, 1, 0, tzinfo=UTC), text="")
+    page.goto(live_server.url + incident.get_absolute_url())
+    page.click(f"#event-{up.pk} .actions a")
+    page.wait_for_selector(f"#edit-events-{up.pk}")
+    page.locator("#id_events-at:focus").wait_for()  # (not wait_for_function: the CSP forbids its eval)
+    page.keyboard.press("Escape")
+    page.wait_for_selector(f"#event-{up.pk} .actions a")
+    page.locator(f"#event-{up.pk}:focus").wait_for()
+
+    page.click(f"#event-{up.pk} .actions a")
+    page.wait_for_selector(f"#edit-events-{up.pk}")
+    page.fill(f"#edit-events-{up.pk} #id_events-at", "2024-01-01T00:30:00")
+    page.click(f"#edit-events-{up.pk} button.primary")
+    page.locator(".total.observed strong").filter(has_text=re.compile(r"^\s*30m\s*$")).wait_for()
+    page.locator(f"#event-{up.pk}:focus").wait_for()
+    assert "saved. Observed down 30m." in page.inner_text("#timeline-status")
+    assert page.locator("#timeline-rows > li.event").count() == 2
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click(f"#event-{down.pk} button.danger")
+    page.wait_for_selector(f"#event-{down.pk}", state="detached")
+    assert "deleted" in page.inner_text("#timeline-status")
+    assert TimelineEvent.objects.filter(incident=incident).count() == 1
+    assert page.problems == []
+
+
+def test_earlier_events_context_lines_and_resolve_in_the_browser(browser_page, live_server):
+    page = browser_page
+    _sign_in(page, live_server)
+    incident = IncidentFactory(service__time_zone="UTC", status="open")
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(
+            incident=incident,
+            at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=n),
+            type="down" if n % 2 == 0 else "up",
+        )
+        for n in range(230)
+    )
+    page.goto(live_server.url + incident.get_absolute_url())
+    assert page.locator("#timeline-rows > li.event").count() == 200
+    page.click("#timeline-earlier a >> nth=0")
+    page.locator("#timeline-rows > li.event").nth(229).wait_for()
+    assert page.locator("#timeline-rows > li.event").count() == 230
+    assert page.is_hidden("#timeline-earlier")
+    assert "?before=" not in page.url  # appended by htmx, no navigation
+
+    page.click("form.status-offer button")  # the last down has its up: "Mark resolved"
+    page.locator("#incident-status").filter(has_text="Resolved").wait_for()
+    assert page.locator("form.status-offer").count() == 0
+    assert incident.__class__.objects.get(pk=incident.pk).status == "resolved"
+    assert page.problems == []
+
+
+def test_log_context_lines_are_fetched_when_opened(browser_page, live_server):
+    from journal.models import LogLine
+    from tests.factories import LogExcerptFactory
+
+    page = browser_page
+    _sign_in(page, live_server)
+    incident = IncidentFactory(service__time_zone="UTC")
+    excerpt = LogExcerptFactory(incident=incident)
+    excerpt.clear_lines()
+    lines = LogLine.objects.bulk_create(
+        LogLine(excerpt=excerpt, number=n, prefix=f"Jan  1 00:00:{n:02d} vps1 ", message=f"message {n}")
+        for n in range(1, 11)
+    )
+    event = EventFactory(
+        incident=incident, type="down", at=datetime(2024, 1, 1, tzinfo=UTC), source="log", log_line=lines[4]
+    )
+    page.goto(live_server.url + incident.get_absolute_url())
+    assert "message 5" not in page.inner_text(f"#event-{event.pk}")
+    page.click(f"#event-{event.pk} details.context summary")
+    page.locator(f"#event-{event.pk} .log-lines .hit").filter(has_text="message 5").wait_for()
+    assert page.locator(f"#event-{event.pk} .log-lines .ln").count() == 7
+    assert page.problems == []
+
+
+def test_on_a_phone_add_event_stays_in_reach_and_takes_focus_to_the_form(browser_page, live_server):
+    page = browser_page
+    page.set_viewport_size({"width": 375, "height": 700})
+    _sign_in(page, live_server)
+    incident = IncidentFactory(service__time_zone="UTC", status="open")
+    TimelineEvent.objects.bulk_create(
+        TimelineEvent(incident=incident, at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=n), type="observation")
+        for n in range(60)
+    )
+    page.goto(live_server.url + incident.get_absolute_url())
+    page.locator("#timeline-rows > li.event").nth(30).scroll_into_view_if_needed()
+    jump = page.locator("a.add-event-jump")
+    box = jump.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 700  # stuck to the screen's bottom
+    jump.click()
+    page.locator("#id_events-at:focus").wait_for()
     assert page.problems == []

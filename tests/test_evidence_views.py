@@ -28,13 +28,15 @@ def add_event(client, incident, headers=None, **fields):
     return client.post(f"/incidents/{incident.pk}/events/new/", data, headers=headers or {})
 
 
-def test_adding_an_up_with_htmx_rerenders_timeline_and_totals(client_alice, incident):
+def test_adding_an_up_with_htmx_swaps_the_row_and_the_totals_only(client_alice, incident):
     response = add_event(client_alice, incident, HX, **{"events-at": "2024-03-01T10:30:00", "events-type": "up"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="evidence">')
-    assert "1h 30m" in html  # 09:00 → 10:30 JST
-    event = incident.events.get(type="up")
+    down, event = incident.events.order_by("at")
+    assert response["HX-Reswap"] == "none"  # everything comes out of band
+    assert f'<ol hx-swap-oob="afterend:#event-{down.pk}">' in html  # the new row, after the down
+    assert html.count('class="event ') == 1 and '<div id="evidence">' not in html
+    assert '<div id="summary" hx-swap-oob="true">' in html and "1h 30m" in html  # 09:00 → 10:30 JST
     assert event.at == datetime(2024, 3, 1, 1, 30, tzinfo=UTC)  # read in the service's zone
 
 
@@ -43,7 +45,8 @@ def test_adding_without_javascript_redirects_to_the_timeline(client_alice, incid
         client_alice, incident, **{"events-at": "2024-03-01T10:30", "events-type": "up", "events-zone": "UTC"}
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/incidents/{incident.pk}/#timeline"
+    up = incident.events.get(type="up")
+    assert response["Location"] == f"/incidents/{incident.pk}/#event-{up.pk}"
     assert incident.events.get(type="up").at == datetime(2024, 3, 1, 10, 30, tzinfo=UTC)
 
 

@@ -148,8 +148,10 @@ def test_log_backed_events_link_their_lines_through_the_share_url(client_alice, 
     client_alice.logout()
     page = client.get(url).content.decode()
     line = suggestion.line
-    assert f'href="{url}logs/{line.excerpt_id}/?line={line.number}#L{line.number}"' in page
-    assert line.text in page
+    link = f"{url}logs/{line.excerpt_id}/?line={line.number}"
+    assert f'href="{link}#L{line.number}"' in page
+    assert line.text not in page  # a row's log lines are read when opened (here: the link)
+    assert line.text in client.get(link).content.decode()
 
 
 def test_the_shared_pages_only_answer_reads(client, seed, shared):

@@ -1,8 +1,10 @@
 """Adding, editing and deleting an incident's evidence in place: timeline events, notices,
 support contacts and log excerpts. One set of views serves the four kinds.
 
-With htmx a change answers with the incident page's evidence partial (totals, time bar and
-timeline re-rendered); without JavaScript it redirects back to the incident page. A form
+With htmx a change to an event answers with that row, the totals and the time bar alone
+(journal.views.incident_page.event_changed); a change to the other kinds with the incident
+page's evidence partial. Without JavaScript a change redirects back to the incident page,
+having loaded only the incident (not its timeline). A form
 with errors comes back with status 422, in place of the form that was sent; a save from a
 form opened before someone else's save comes back with status 409 (journal.views.conflicts).
 
@@ -19,11 +21,11 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
 from journal import backfill
-from journal.models import Incident, LogExcerpt, ProviderNotice, Removable, VersionConflict
-from journal.views.access import incident_for_page
+from journal.models import Incident, LogExcerpt, ProviderNotice, Removable, TimelineEvent, VersionConflict
+from journal.views.access import incident_for_change
 from journal.views.conflicts import conflict, save_versioned
 from journal.views.evidence_forms import KINDS, evidence_form, evidence_kind, read_notice
-from journal.views.incident_page import incident_changed
+from journal.views.incident_page import event_changed, incident_changed
 
 
 def _get_item(incident: Incident, kind: str, item: int, removed: bool = False):
@@ -66,7 +68,7 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
     if not form.is_valid():
         return _show_form(request, incident, form, status=422)
     try:
-        save_versioned(form, _save)
+        saved = save_versioned(form, _save)
     except VersionConflict as exc:
         return _show_form(request, incident, form, status=409, conflict=conflict(form, exc.current))
     except ValidationError as exc:  # found only on saving (a log that cannot be read)
@@ -74,6 +76,8 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
         return _show_form(request, incident, form, status=422)
     noun = KINDS[kind].noun
     messages.success(request, f"Saved the {noun}." if instance is not None else f"Added the {noun}.")
+    if kind == "events":
+        return event_changed(request, incident, saved, added=instance is None)
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 
@@ -87,12 +91,12 @@ def _save(form):
 
 
 def evidence_new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    return _save_or_show(request, incident_for_page(request, pk), kind)
+    return _save_or_show(request, incident_for_change(request, pk), kind)
 
 
 def evidence_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
     """Edit an item; one removed or superseded since the form was opened is a 409 saying so."""
-    incident = incident_for_page(request, pk)
+    incident = incident_for_change(request, pk)
     found = _get_item(incident, kind, item, removed=True)
     if isinstance(found, Removable) and not found.is_current:
         context = {"incident": incident, "item": found, "anchor": KINDS[kind].anchor}
@@ -104,8 +108,13 @@ def evidence_edit(request: HttpRequest, pk: int, kind: str, item: int) -> HttpRe
 def evidence_delete(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
     """Delete an event or a support contact (its history keeps it); remove a notice or a log
     excerpt, with the reason given (422 without one)."""
-    incident = incident_for_page(request, pk)
+    incident = incident_for_change(request, pk)
     found = _get_item(incident, kind, item)
+    if isinstance(found, TimelineEvent):
+        was = TimelineEvent(pk=found.pk, at=found.at, type=found.type)  # delete() forgets the id
+        found.delete()
+        messages.success(request, "Deleted the event.")
+        return event_changed(request, incident, None, removed=was)
     if not isinstance(found, Removable):
         found.delete()
         messages.success(request, f"Deleted the {KINDS[kind].noun}.")
@@ -122,7 +131,7 @@ def evidence_delete(request: HttpRequest, pk: int, kind: str, item: int) -> Http
 @require_POST
 def evidence_restore(request: HttpRequest, pk: int, kind: str, item: int) -> HttpResponse:
     """Put a removed notice or log excerpt back."""
-    incident = incident_for_page(request, pk)
+    incident = incident_for_change(request, pk)
     found = _get_item(incident, kind, item, removed=True)
     if not isinstance(found, Removable):
         raise Http404("Only notices and log excerpts are removed and restored.")
@@ -133,7 +142,7 @@ def evidence_restore(request: HttpRequest, pk: int, kind: str, item: int) -> Htt
 
 def log_download(request: HttpRequest, pk: int, item: int) -> FileResponse:
     """The log exactly as it was received (also after it was removed from the incident)."""
-    return log_file_response(_get_item(incident_for_page(request, pk), "logs", item, removed=True))
+    return log_file_response(_get_item(incident_for_change(request, pk), "logs", item, removed=True))
 
 
 def log_file_response(excerpt: LogExcerpt) -> FileResponse:

@@ -51,7 +51,7 @@ def evidence_form(request: HttpRequest, incident: Incident, kind: str, instance=
             instance.provider = incident.service.provider
         if spec.starts_at:
             initial[spec.starts_at] = timezone.now()
-        if isinstance(instance, TimelineEvent):
+        if isinstance(instance, TimelineEvent) and data is None:  # a form sent needs no guess
             initial["type"] = _likely_next_event(incident)
             if previous := backfill.previous_event(incident):  # backfilling: its day kept, no time
                 zone = get_zone(incident.service.time_zone)
@@ -71,6 +71,14 @@ def evidence_form(request: HttpRequest, incident: Incident, kind: str, instance=
         if instance.pk
         else reverse("evidence_new", args=[incident.pk, kind])
     )
+    # Cancelling an inline edit with htmx: an event's row alone comes back, else the evidence.
+    if isinstance(instance, TimelineEvent) and instance.pk:
+        form.cancel_get, form.cancel_target = (
+            reverse("event_row", args=[incident.pk, instance.pk]),
+            f"#event-{instance.pk}",
+        )
+    else:
+        form.cancel_get, form.cancel_target = incident.get_absolute_url(), "#evidence"
     return form
 
 

@@ -1,16 +1,18 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from journal import evidence_pack as pack
 from journal.filters import IncidentFilter
 from journal.forms import IncidentForm
-from journal.models import VersionConflict
-from journal.views.access import incident_for_page
+from journal.models import Incident, VersionConflict
+from journal.views.access import incident_for_change, incident_for_page, incident_for_summary
 from journal.views.conflicts import conflict, save_versioned, versioned
-from journal.views.incident_page import render_incident
+from journal.views.incident_page import render_incident, summary_context
 
 
 def incident_list(request: HttpRequest) -> HttpResponse:
@@ -50,6 +52,41 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
             context["conflict"] = conflict(form, exc.current)
             return render(request, "incidents/form.html", context, status=409)
     return render(request, "incidents/form.html", context, status=422 if form.errors else 200)
+
+
+@require_POST
+def incident_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the incident resolved, or reopen it, in one click (the page offers it when the
+    last down has its up, or a resolved incident has a new down). Versioned like any edit:
+    a click on a page opened before someone else's change is a 409 saying what it is now.
+    Reopening clears a recorded end, which would cut the new down short."""
+    incident = incident_for_change(request, pk)
+    status, version = request.POST.get("status", ""), request.POST.get("version", "")
+    if status not in Incident.Status.values or not version.isdecimal() or len(version) > 9:
+        return HttpResponse(
+            "status: resolved or open, with the incident's version", status=422, content_type="text/plain"
+        )
+    problem = None
+    try:
+        with transaction.atomic():
+            incident.claim_version(int(version))
+            incident.status = status
+            if status == Incident.Status.OPEN:
+                incident.resolved_at = None
+            incident.save()
+    except VersionConflict as exc:
+        now = exc.current.get_status_display().lower()
+        problem = f"Not changed: the incident was edited since this page was opened; it is {now} now."
+    if not request.htmx:
+        if problem:
+            return render_incident(request, incident_for_page(request, pk), status=409, status_problem=problem)
+        return redirect(f"{incident.get_absolute_url()}#summary")
+    incident = incident_for_summary(request, pk)
+    said = problem or f"Marked {incident.get_status_display().lower()}."
+    context = {**summary_context(incident), "oob": True, "announce": said, "status_problem": problem}
+    response = render(request, "incidents/status_changed.html", context, status=409 if problem else 200)
+    response["HX-Reswap"] = "none"
+    return response
 
 
 def evidence_pack(request: HttpRequest, pk: int) -> FileResponse:

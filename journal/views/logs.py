@@ -20,7 +20,7 @@ from journal.logs import search
 from journal.models import Incident, LogExcerpt, LogLine, LogSuggestion
 from journal.tasks import enqueue_reading
 from journal.timezones import validate_time_zone
-from journal.views.access import incident_for_page
+from journal.views.access import incident_for_change, incident_for_page
 from journal.views.incident_page import incident_changed, render_incident
 
 WINDOW = 200
@@ -140,7 +140,7 @@ def _reading_finished(request: HttpRequest, incident: Incident) -> HttpResponse:
 def log_reread(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """Queue reading the lines again with another zone or year (times written without them
     change); the excerpt's page shows how it goes."""
-    incident = incident_for_page(request, pk)
+    incident = incident_for_change(request, pk)
     excerpt = _excerpt(incident, item)
     form = ReadForm(request.POST)
     if not form.is_valid():
@@ -165,7 +165,7 @@ def _suggestion(incident: Incident, suggestion: int) -> LogSuggestion:
 @require_POST
 def suggestion_accept(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
     """Accept (or, beside a matching event, "keep both"): a new event on the timeline."""
-    incident = incident_for_page(request, pk)
+    incident = incident_for_change(request, pk)
     if event := _suggestion(incident, suggestion).accept():
         messages.success(request, f"Added “{event.get_type_display()}” from the log to the timeline.")
     return incident_changed(request, incident, "log-suggestions")
@@ -174,7 +174,7 @@ def suggestion_accept(request: HttpRequest, pk: int, suggestion: int) -> HttpRes
 @require_POST
 def suggestion_dismiss(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
     """Dismiss (or, beside a matching event, "keep mine")."""
-    incident = incident_for_page(request, pk)
+    incident = incident_for_change(request, pk)
     if _suggestion(incident, suggestion).dismiss():
         messages.success(request, "Dismissed the suggestion.")
     return incident_changed(request, incident, "log-suggestions")
@@ -183,7 +183,7 @@ def suggestion_dismiss(request: HttpRequest, pk: int, suggestion: int) -> HttpRe
 @require_POST
 def suggestion_use_log_time(request: HttpRequest, pk: int, suggestion: int) -> HttpResponse:
     """Beside a matching event: move that event to the log's time and link it to the line."""
-    incident = incident_for_page(request, pk)
+    incident = incident_for_change(request, pk)
     found = _suggestion(incident, suggestion)
     event = found.matching_event(list(incident.events.all()))
     if event is None:
@@ -203,7 +203,7 @@ def suggestion_use_log_time(request: HttpRequest, pk: int, suggestion: int) -> H
 def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept every pending suggestion except those matching an event on the timeline (they
     wait for the user's choice: accepting them would add near-duplicates)."""
-    incident = incident_for_page(request, pk)
+    incident = incident_for_change(request, pk)
     accepted, skipped = incident.accept_suggestions()
     message = f"Accepted {accepted} suggested event{pluralize(accepted)}."
     if skipped:

@@ -68,7 +68,7 @@ def shared_incident(request: HttpRequest, token: str) -> HttpResponse:
     incident = incident_for_page(request, link.incident_id)
     share_url = reverse("shared_incident", args=[token])
     context = {
-        **evidence_context(incident, logs_url=f"{share_url}logs/"),
+        **evidence_context(incident, logs_url=f"{share_url}logs/", query=request.GET),
         "link": link,
         "suggestions": [],
         "can_edit": False,
