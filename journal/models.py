@@ -379,6 +379,11 @@ class Incident(Versioned, Removable):
             return stored.claimed()
         return downtime.claimed_window((n.retrieved_at, n.claimed_start, n.claimed_end) for n in self.notices.all())
 
+    def event_count(self) -> int:
+        if (stored := self.stored) is not None:
+            return stored.event_count
+        return len(self.events.all())
+
     def first_notice_at(self) -> datetime | None:
         if (stored := self.stored) is not None:
             return stored.first_notice_at

@@ -334,7 +334,7 @@ def test_every_page_costs_the_same_queries_at_10_and_1000_incidents(client_alice
     assert TimelineEvent.objects.filter(type="status_claimed").count() == 1000
     large = _page_queries(client_alice, urls())
     assert large == small
-    assert max(large.values()) <= 15, large
+    assert max(large.values()) <= 20, large  # the provider page's status sources add a fixed few
 
 
 @pytest.mark.django_db
@@ -345,7 +345,7 @@ def test_the_provider_page_paginates_and_keeps_its_place(client_alice):
     assert "Page 1 of 2 (30 incidents)" in page
     assert 'href="?page=2#incidents"' in page
     second = client_alice.get(f"/providers/{provider.pk}/?page=2").content.decode()
-    assert "Page 2 of 2 (30 incidents)" in second and second.count("<tr>\n      <td><time") == 5
+    assert "Page 2 of 2 (30 incidents)" in second and second.count('<td data-label="Started"><time') == 5
     assert 'href="?page=1#incidents"' in second
     listing = client_alice.get(f"/incidents/?provider={provider.pk}&kind=outage").content.decode()
     assert f"provider={provider.pk}&amp;kind=outage&amp;page=2" in listing
