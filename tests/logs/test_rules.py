@@ -153,13 +153,18 @@ def best_of_three(work) -> float:
     return min(times)
 
 
+# A regex that backtracks on 100,000 characters takes minutes (quadratic: ~10^10 steps); a
+# linear one takes milliseconds. The bound sits far from both, so a busy machine cannot fail it.
+BACKTRACKING = 1.0
+
+
 @pytest.mark.parametrize("shape", sorted(FOR_EACH_RULE))
 @pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.name)
 def test_every_rule_is_linear_on_its_own_keywords(rule, shape):
     line = FOR_EACH_RULE[shape](rule)
     assert len(line) >= 100_000
-    assert best_of_three(lambda: rule.regex.search(line)) < 0.05, f"{rule.name} took too long on {shape}"
-    assert best_of_three(lambda: match(line)) < 0.05, f"matching took too long on {shape} of {rule.name}"
+    assert best_of_three(lambda: rule.regex.search(line)) < BACKTRACKING, f"{rule.name} took too long on {shape}"
+    assert best_of_three(lambda: match(line)) < BACKTRACKING, f"matching took too long on {shape} of {rule.name}"
 
 
 @pytest.mark.parametrize("shape", sorted(AIMED))
@@ -167,5 +172,5 @@ def test_every_rule_is_linear_on_aimed_input(shape):
     line = AIMED[shape]
     assert len(line) >= 100_000
     for rule in RULES:
-        assert best_of_three(partial(rule.regex.search, line)) < 0.05, f"{rule.name} took too long on {shape}"
-    assert best_of_three(lambda: match(line)) < 0.05
+        assert best_of_three(partial(rule.regex.search, line)) < BACKTRACKING, f"{rule.name} took too long on {shape}"
+    assert best_of_three(lambda: match(line)) < BACKTRACKING
