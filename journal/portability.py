@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import json
 import os
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
+from django.db.models.functions import Coalesce
 
 from journal import bounds
 from journal.logs.importer import read_excerpt
@@ -58,59 +61,152 @@ def _iso(moment: datetime | None) -> str | None:
 
 # ---------------------------------------------------------------------------------- export
 
+CHUNK = 200  # incidents fetched (with their events, notices, contacts, excerpts) per round
+LOG_BLOCK = 3 * 2**20  # bytes of a log read per step (a multiple of 3: base64 blocks join)
+
 
 def export_document() -> dict[str, Any]:
+    """The whole document in memory (for tests and small journals; write_document streams)."""
+    return json.loads("".join(_document_parts()))
+
+
+def write_document(out, progress: Callable[[int, int], None] | None = None) -> None:
+    """Write the document to the text stream ``out`` piece by piece: incidents a chunk at a
+    time, logs a block at a time (never a whole log in memory). ``progress(done, total)`` is
+    told the incidents written so far after each chunk."""
+    for part in _document_parts(progress):
+        out.write(part)
+
+
+def _document_parts(progress=None) -> Iterator[str]:
     providers = Provider.objects.order_by("name").prefetch_related("support_channels")
     services = Service.objects.select_related("provider").order_by("provider__name", "name")
-    incidents = Incident.objects.select_related("service__provider").prefetch_related(
+    loose_contacts = SupportContact.objects.filter(incident=None).select_related("provider").order_by("opened_at", "id")
+    yield '{\n  "format": %s,\n  "version": %s,\n  "providers": ' % (json.dumps(FORMAT), VERSION)
+    yield _dumps([_export_provider(p) for p in providers], 1)
+    yield ',\n  "services": '
+    yield _dumps([_export_service(s) for s in services], 1)
+    yield ',\n  "incidents": ['
+    order = list(
+        Incident.objects.annotate(first=Coalesce(Min("events__at"), "created_at"))
+        .order_by("first", "uid")
+        .values_list("pk", flat=True)
+    )
+    separator = "\n    "
+    for done in range(0, len(order), CHUNK):
+        pks = order[done : done + CHUNK]
+        fetched = {i.pk: i for i in _incidents().filter(pk__in=pks)}
+        for pk in pks:
+            yield separator
+            separator = ",\n    "
+            yield from _incident_parts(fetched[pk])
+        if progress:
+            progress(done + len(pks), len(order))
+    yield "\n  ]" if order else "]"
+    yield ',\n  "support_contacts": '
+    yield _dumps([_export_contact(c) | {"provider": c.provider.name} for c in loose_contacts], 1)
+    yield "\n}\n"
+
+
+def _dumps(value: Any, level: int) -> str:
+    """``value`` as indented JSON, placed ``level`` levels deep."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+
+def _incidents():
+    return Incident.objects.select_related("service__provider").prefetch_related(
         "events",
         Prefetch("notices", queryset=ProviderNotice.all_objects.select_related("removed_by")),
         "support_contacts",
         Prefetch("log_excerpts", queryset=LogExcerpt.all_objects.select_related("removed_by")),
     )
-    loose_contacts = SupportContact.objects.filter(incident=None).select_related("provider")
+
+
+def _export_provider(p: Provider) -> dict[str, Any]:
     return {
-        "format": FORMAT,
-        "version": VERSION,
-        "providers": [
+        "name": p.name,
+        "url": p.url,
+        "status_page_url": p.status_page_url,
+        "notes": p.notes,
+        "support_channels": [
             {
-                "name": p.name,
-                "url": p.url,
-                "status_page_url": p.status_page_url,
-                "notes": p.notes,
-                "support_channels": [
-                    {
-                        "channel": c.channel,
-                        "days": c.days,
-                        "opens": c.opens.isoformat("minutes") if c.opens else None,
-                        "closes": c.closes.isoformat("minutes") if c.closes else None,
-                        "time_zone": c.time_zone,
-                        "notes": c.notes,
-                    }
-                    for c in p.support_channels.all()
-                ],
+                "channel": c.channel,
+                "days": c.days,
+                "opens": c.opens.isoformat("minutes") if c.opens else None,
+                "closes": c.closes.isoformat("minutes") if c.closes else None,
+                "time_zone": c.time_zone,
+                "notes": c.notes,
             }
-            for p in providers
+            for c in p.support_channels.all()
         ],
-        "services": [
-            {
-                "name": s.name,
-                "provider": s.provider.name,
-                "host": s.host,
-                "time_zone": s.time_zone,
-                "is_trial": s.is_trial,
-                "started_on": s.started_on.isoformat() if s.started_on else None,
-                "ended_on": s.ended_on.isoformat() if s.ended_on else None,
-                "sla_uptime": str(s.sla_uptime) if s.sla_uptime is not None else None,
-                "sla_credits": s.sla_credits,
-                "sla_claim_days": s.sla_claim_days,
-                "notes": s.notes,
-            }
-            for s in services
-        ],
-        "incidents": [_export_incident(i) for i in sorted(incidents, key=lambda i: (i.started_at, str(i.uid)))],
-        "support_contacts": [_export_contact(c) | {"provider": c.provider.name} for c in loose_contacts],
     }
+
+
+def _export_service(s: Service) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "provider": s.provider.name,
+        "host": s.host,
+        "time_zone": s.time_zone,
+        "is_trial": s.is_trial,
+        "started_on": s.started_on.isoformat() if s.started_on else None,
+        "ended_on": s.ended_on.isoformat() if s.ended_on else None,
+        "sla_uptime": str(s.sla_uptime) if s.sla_uptime is not None else None,
+        "sla_credits": s.sla_credits,
+        "sla_claim_days": s.sla_claim_days,
+        "notes": s.notes,
+    }
+
+
+def _incident_parts(incident: Incident) -> Iterator[str]:
+    """One incident as JSON; each log's bytes streamed where its marker stands."""
+    entry = _export_incident(incident)
+    marker = f"\x00log-{uuid.uuid4().hex}-"
+    excerpts = list(incident.log_excerpts.all())
+    as_text = [_is_utf8(excerpt) for excerpt in excerpts]
+    for index, log in enumerate(entry["log_excerpts"]):
+        key = "raw_text" if as_text[index] else "raw_base64"
+        position = list(log).index("sha256") + 3  # after name, uploaded_at, sha256, time_zone, year
+        items = list(log.items())
+        items.insert(position, (key, f"{marker}{index}"))
+        entry["log_excerpts"][index] = dict(items)
+    text = _dumps(entry, 2)
+    quoted = json.dumps(marker, ensure_ascii=False)[:-1]  # '"\u0000log-…-'
+    rest = text
+    while (at := rest.find(quoted)) >= 0:
+        yield rest[:at]
+        end = rest.index('"', at + 1)
+        index = int(rest[at + len(quoted) : end])
+        yield '"'
+        yield from _log_text_parts(excerpts[index], as_text[index])
+        yield '"'
+        rest = rest[end + 1 :]
+    yield rest
+
+
+def _is_utf8(excerpt: LogExcerpt) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with excerpt.raw.open("rb") as fh:
+            while block := fh.read(LOG_BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _log_text_parts(excerpt: LogExcerpt, text: bool) -> Iterator[str]:
+    """The log's bytes as the inside of a JSON string: text when they are UTF-8 (escaped block
+    by block: JSON escapes each character on its own), else base64 (blocks of a multiple of
+    three bytes encode to the same text as the whole)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with excerpt.raw.open("rb") as fh:
+        while block := fh.read(LOG_BLOCK):
+            if text:
+                yield json.dumps(decoder.decode(block), ensure_ascii=False)[1:-1]
+            else:
+                yield base64.b64encode(block).decode("ascii")
 
 
 def _export_incident(incident: Incident) -> dict[str, Any]:
@@ -173,19 +269,14 @@ def _export_contact(c: SupportContact) -> dict[str, Any]:
 
 
 def _export_log(excerpt: LogExcerpt) -> dict[str, Any]:
-    data = excerpt.read_bytes()
-    entry: dict[str, Any] = {
+    """An excerpt without its bytes (``_incident_parts`` streams them in after ``year``)."""
+    return {
         "name": excerpt.name,
         "uploaded_at": _iso(excerpt.uploaded_at),
         "sha256": excerpt.sha256,
         "time_zone": excerpt.time_zone or None,
         "year": excerpt.year,
     }
-    try:
-        entry["raw_text"] = data.decode("utf-8")
-    except UnicodeDecodeError:
-        entry["raw_base64"] = base64.b64encode(data).decode("ascii")
-    return entry
 
 
 # ---------------------------------------------------------------------------------- import
