@@ -13,14 +13,21 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import hashlib
+import io
 import json
 import os
+import tempfile
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,9 +35,12 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Min, Prefetch
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from journal import bounds
+from journal import bounds, jsonstream
+from journal.acting import acting_as
 from journal.logs.importer import read_excerpt
+from journal.logs.lines import read_blocks
 from journal.models import (
     Incident,
     LogExcerpt,
@@ -82,7 +92,7 @@ def _document_parts(progress=None) -> Iterator[str]:
     providers = Provider.objects.order_by("name").prefetch_related("support_channels")
     services = Service.objects.select_related("provider").order_by("provider__name", "name")
     loose_contacts = SupportContact.objects.filter(incident=None).select_related("provider").order_by("opened_at", "id")
-    yield '{\n  "format": %s,\n  "version": %s,\n  "providers": ' % (json.dumps(FORMAT), VERSION)
+    yield f'{{\n  "format": {json.dumps(FORMAT)},\n  "version": {VERSION},\n  "providers": '
     yield _dumps([_export_provider(p) for p in providers], 1)
     yield ',\n  "services": '
     yield _dumps([_export_service(s) for s in services], 1)
@@ -301,6 +311,9 @@ def parse(text: str) -> Any:
         raise DocumentError(f"document: a number is too long ({exc})") from None
 
 
+_reader: ContextVar[jsonstream.Reader | None] = ContextVar("journal_document_reader", default=None)
+
+
 class Node:
     """A place in the document being read, with readers that name the place when they fail."""
 
@@ -321,6 +334,9 @@ class Node:
         value = self.value.get(key)
         if value is None and required:
             raise self.fail(key, "missing")
+        reader = _reader.get()
+        if reader is not None and (spilled := reader.spilled(value)):
+            return spilled.text()  # a long string other than a log's bytes: read whole, as before
         return value
 
     def text(self, key: str, required: bool = False) -> str:
@@ -416,25 +432,132 @@ def _save(node: Node, instance) -> Any:
     return instance
 
 
-def import_document(document: Any) -> dict[str, int]:
-    """Add the document's contents; all or nothing. Returns counts of what was added/skipped."""
-    root = Node(document)
+SECTIONS = ("providers", "services", "incidents", "support_contacts")
+
+
+def import_document(document: Any, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Add the contents of a document already in memory; all or nothing. Returns counts of
+    what was added/skipped."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DocumentError(f"format: not an {FORMAT} document")
     if document.get("version") != VERSION:
         raise DocumentError(f"version: {document.get('version')!r} is not supported (expected {VERSION})")
-    counts = dict.fromkeys(["providers", "services", "incidents", "incidents_skipped"], 0)
+    root = Node(document)
+
+    def feed(importer: _Importer) -> None:
+        for section in SECTIONS:
+            for node in root.items(section):
+                importer.take(section, node)
+
+    return _importing(feed, progress=progress)
+
+
+def import_file(fh: BinaryIO, progress: Callable[[int], None] | None = None, user=None) -> dict[str, int]:
+    """Read a document from the binary file ``fh`` as it is imported, item by item (never
+    whole: see journal.jsonstream), with every check of :func:`import_document`; all or
+    nothing. ``progress`` is told the incidents imported so far; ``user`` is who the history
+    says created the rows."""
+    reader = jsonstream.Reader(fh, spill_dir=str(_incoming()), parse_constant=_refuse_constant)
+    try:
+        return _importing(partial(_feed_stream, reader), progress=progress, user=user, reader=reader)
+    except jsonstream.NotJSON as exc:
+        raise DocumentError(f"document: not JSON ({exc})") from None
+    except RecursionError:
+        raise DocumentError("document: nested too deeply") from None
+    except ValueError as exc:
+        if isinstance(exc, DocumentError):
+            raise
+        raise DocumentError(f"document: a number is too long ({exc})") from None
+    finally:
+        reader.close()
+
+
+def _feed_stream(reader: jsonstream.Reader, importer: _Importer) -> None:
+    """Sections in the order they come: each straight in when the ones it refers to (those
+    before it in SECTIONS) are in, else kept in a temporary file until the end of the
+    document (an exported document comes in order, so nothing waits)."""
+    with ExitStack() as spools:
+        _feed_members(reader, importer, spools)
+
+
+def _feed_members(reader: jsonstream.Reader, importer: _Importer, spools: ExitStack) -> None:
+    header: dict[str, Any] = {}
+    done: set[str] = set()
+    waiting: dict[str, Any] = {}  # section: a spool file of its items, or its (not a list) value
+
+    def header_checked() -> bool:
+        if "format" in header and header["format"] != FORMAT:
+            raise DocumentError(f"format: not an {FORMAT} document")
+        if "format" in header and "version" in header and header["version"] != VERSION:
+            raise DocumentError(f"version: {header['version']!r} is not supported (expected {VERSION})")
+        return "format" in header and "version" in header
+
+    for key, value in reader.members():
+        if key == "":  # not an object
+            raise DocumentError(f"format: not an {FORMAT} document")
+        if key not in SECTIONS:
+            if key in ("format", "version"):
+                header[key] = value
+                header_checked()
+            continue
+        if not isinstance(value, Iterator):
+            waiting[key] = value
+        elif header_checked() and all(before in done for before in SECTIONS[: SECTIONS.index(key)]):
+            for index, item in enumerate(value):
+                importer.take(key, Node(item, f"{key}[{index}]"))
+            done.add(key)
+        else:
+            spool = spools.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", dir=_incoming()))  # noqa: SIM115
+            for item in value:
+                spool.write(json.dumps(item, ensure_ascii=False) + "\n")
+            waiting[key] = spool
+    if "format" not in header:
+        raise DocumentError(f"format: not an {FORMAT} document")
+    if not header_checked():
+        raise DocumentError(f"version: None is not supported (expected {VERSION})")
+    for section in SECTIONS:
+        if section in done or section not in waiting:
+            continue
+        kept = waiting.pop(section)
+        if not isinstance(kept, io.TextIOBase):
+            for node in Node({section: kept}).items(section):
+                importer.take(section, node)
+            continue
+        kept.seek(0)
+        for index, line in enumerate(kept):
+            importer.take(section, Node(json.loads(line), f"{section}[{index}]"))
+
+
+def _importing(feed, progress=None, user=None, reader: jsonstream.Reader | None = None) -> dict[str, int]:
     recover_killed_imports()
     written = FilesWritten()
+    token = _reader.set(reader)
     try:
-        with transaction.atomic():
-            _import(root, counts, written)
+        with acting_as(user), transaction.atomic():
+            importer = _Importer(written, progress, user)
+            feed(importer)
+            importer.finish()
     except BaseException:
         written.remove_unreferenced()
         raise
     finally:
+        _reader.reset(token)
         written.close()
-    return counts
+    return importer.counts
+
+
+def _after_import(incident_ids: list[int]) -> None:
+    """Once an import's rows are in (same transaction): the one place for work on what was
+    imported as a whole — stored figures derived from the events are refreshed here. Queues
+    putting the imported logs' lines into the text index (a worker does it after the commit)."""
+    for excerpt in LogExcerpt.all_objects.filter(incident_id__in=incident_ids).only("pk"):
+        enqueue_indexing(excerpt)
+
+
+def _incoming() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 class FilesWritten:
@@ -443,9 +566,7 @@ class FilesWritten:
     (:func:`recover_killed_imports`)."""
 
     def __init__(self):
-        folder = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
-        folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / f"import-{os.getpid()}-{uuid.uuid4().hex}.pending"
+        self.path = _incoming() / f"import-{os.getpid()}-{uuid.uuid4().hex}.pending"
         self.names: list[str] = []
 
     def add(self, name: str) -> None:
@@ -487,130 +608,198 @@ def recover_killed_imports() -> None:
             pending.unlink(missing_ok=True)
 
 
-def _import(root: Node, counts: dict[str, int], written: FilesWritten) -> None:
-    providers = {p.name: p for p in Provider.objects.all()}
-    for node in root.items("providers"):
+@dataclass
+class _Built:
+    """An incident read and checked, waiting to be written with others in bulk."""
+
+    incident: Incident
+    events: list[TimelineEvent]
+    notices: list[ProviderNotice]
+    links: dict[int, int]  # notice position: position of the notice it supersedes
+    undated: list[ProviderNotice]  # notices without retrieved_at: they take the incident's creation
+    contacts: list[SupportContact]
+    logs: list[Node]
+
+
+class _Importer:
+    """Takes items section by section; incidents are checked one by one as before and written
+    CHUNK at a time with bulk_create (each row with its "created" history record)."""
+
+    def __init__(self, written: FilesWritten, progress=None, user=None):
+        self.written, self.progress, self.user = written, progress, user
+        self.counts = dict.fromkeys(["providers", "services", "incidents", "incidents_skipped"], 0)
+        self.providers = {p.name: p for p in Provider.objects.all()}
+        self.services: dict[tuple[str, str], Service] | None = None
+        self.seen_uids: dict[uuid.UUID, str] = {}
+        self.batch: list[_Built] = []
+        self.imported: list[int] = []
+        self.now = timezone.now()
+
+    def take(self, section: str, node: Node) -> None:
+        {
+            "providers": self.provider,
+            "services": self.service,
+            "incidents": self.incident,
+            "support_contacts": self.contact,
+        }[section](node)
+
+    def provider(self, node: Node) -> None:
         name = node.text("name", required=True)
-        if name not in providers:
-            provider = Provider(
-                name=name,
-                url=node.text("url"),
-                status_page_url=node.text("status_page_url"),
-                notes=node.text("notes"),
-            )
-            providers[name] = _save(node, provider)
-            counts["providers"] += 1
-            for channel in node.items("support_channels"):
-                _save(
-                    channel,
-                    SupportChannel(
-                        provider=provider,
-                        channel=channel.choice("channel", SupportContact.Channel),
-                        days=channel.text("days") or SupportChannel._meta.get_field("days").default,
-                        opens=channel.clock("opens"),
-                        closes=channel.clock("closes"),
-                        time_zone=channel.text("time_zone") or "UTC",
-                        notes=channel.text("notes"),
-                    ),
-                )
-    services = {(s.provider.name, s.name): s for s in Service.objects.select_related("provider")}
-    for node in root.items("services"):
-        provider = _provider(node, providers)
-        key = (provider.name, node.text("name", required=True))
-        if key not in services:
-            service = Service(
-                provider=provider,
-                name=key[1],
-                host=node.text("host"),
-                time_zone=node.text("time_zone") or "UTC",
-                is_trial=node.boolean("is_trial"),
-                started_on=node.day("started_on"),
-                ended_on=node.day("ended_on"),
-                sla_uptime=node.decimal("sla_uptime"),
-                sla_credits=node.text("sla_credits"),
-                sla_claim_days=node.integer("sla_claim_days"),
-                notes=node.text("notes"),
-            )
-            services[key] = _save(node, service)
-            counts["services"] += 1
-    seen_uids: dict[uuid.UUID, str] = {}
-    for node in root.items("incidents"):
-        if _import_incident(node, providers, services, seen_uids, written):
-            counts["incidents"] += 1
-        else:
-            counts["incidents_skipped"] += 1
-    for node in root.items("support_contacts"):
-        _import_contact(node, _provider(node, providers), None)
-
-
-def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
-    name = node.text("provider", required=True)
-    if name not in providers:
-        raise node.fail("provider", f"no provider named {name!r} in the document or the journal")
-    return providers[name]
-
-
-def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID, str], written: FilesWritten) -> bool:
-    uid = None
-    if node.text("uid"):
-        try:
-            uid = uuid.UUID(node.text("uid"))
-        except ValueError:
-            raise node.fail("uid", "not a UUID") from None
-        if uid in seen_uids:
-            raise node.fail("uid", f"the same uid as {seen_uids[uid]}: an incident appears once in a document")
-        seen_uids[uid] = node.path
-        if Incident.objects.filter(uid=uid).exists():
-            return False
-    provider = _provider(node, providers)
-    service_name = node.text("service", required=True)
-    service = services.get((provider.name, service_name))
-    if service is None:
-        raise node.fail("service", f"no service named {service_name!r} at {provider.name!r}")
-    incident = Incident(
-        service=service,
-        title=node.text("title", required=True),
-        kind=node.choice("kind", Incident.Kind, "outage"),
-        status=node.choice("status", Incident.Status, "resolved"),
-        notes=node.text("notes"),
-        resolved_at=node.moment("resolved_at"),
-        **({"uid": uid} if uid else {}),
-    )
-    _save(node, incident)
-    for event in node.items("events"):
-        _save(
-            event,
-            TimelineEvent(
-                incident=incident,
-                at=event.moment("at", required=True),
-                type=event.choice("type", TimelineEvent.Type),
-                source=event.choice("source", TimelineEvent.Source, "person"),
-                text=event.text("text"),
-            ),
+        if name in self.providers:
+            return
+        provider = Provider(
+            name=name,
+            url=node.text("url"),
+            status_page_url=node.text("status_page_url"),
+            notes=node.text("notes"),
         )
-    notices = []
-    for notice in node.items("notices"):
-        saved = _save(
-            notice,
-            ProviderNotice(
+        self.providers[name] = _save(node, provider)
+        self.counts["providers"] += 1
+        for channel in node.items("support_channels"):
+            _save(
+                channel,
+                SupportChannel(
+                    provider=provider,
+                    channel=channel.choice("channel", SupportContact.Channel),
+                    days=channel.text("days") or SupportChannel._meta.get_field("days").default,
+                    opens=channel.clock("opens"),
+                    closes=channel.clock("closes"),
+                    time_zone=channel.text("time_zone") or "UTC",
+                    notes=channel.text("notes"),
+                ),
+            )
+
+    def _services(self) -> dict[tuple[str, str], Service]:
+        if self.services is None:
+            self.services = {(s.provider.name, s.name): s for s in Service.objects.select_related("provider")}
+        return self.services
+
+    def service(self, node: Node) -> None:
+        provider = _provider(node, self.providers)
+        key = (provider.name, node.text("name", required=True))
+        if key in self._services():
+            return
+        service = Service(
+            provider=provider,
+            name=key[1],
+            host=node.text("host"),
+            time_zone=node.text("time_zone") or "UTC",
+            is_trial=node.boolean("is_trial"),
+            started_on=node.day("started_on"),
+            ended_on=node.day("ended_on"),
+            sla_uptime=node.decimal("sla_uptime"),
+            sla_credits=node.text("sla_credits"),
+            sla_claim_days=node.integer("sla_claim_days"),
+            notes=node.text("notes"),
+        )
+        self.services[key] = _save(node, service)
+        self.counts["services"] += 1
+
+    def incident(self, node: Node) -> None:
+        built = self._build(node)
+        if built is None:
+            self.counts["incidents_skipped"] += 1
+            return
+        self.counts["incidents"] += 1
+        self.batch.append(built)
+        if built.logs or len(self.batch) >= CHUNK:
+            self.flush()
+        for log in built.logs:  # after its incident is written, in the document's order
+            self._log(log, built.incident)
+
+    def contact(self, node: Node) -> None:
+        _contact(node, _provider(node, self.providers), None).save()
+
+    def finish(self) -> None:
+        self.flush()
+        _after_import(self.imported)
+
+    def _build(self, node: Node) -> _Built | None:
+        uid = None
+        if node.text("uid"):
+            try:
+                uid = uuid.UUID(node.text("uid"))
+            except ValueError:
+                raise node.fail("uid", "not a UUID") from None
+            if uid in self.seen_uids:
+                raise node.fail("uid", f"the same uid as {self.seen_uids[uid]}: an incident appears once in a document")
+            self.seen_uids[uid] = node.path
+            if Incident.objects.filter(uid=uid).exists():
+                return None
+        provider = _provider(node, self.providers)
+        service_name = node.text("service", required=True)
+        service = self._services().get((provider.name, service_name))
+        if service is None:
+            raise node.fail("service", f"no service named {service_name!r} at {provider.name!r}")
+        incident = Incident(
+            service=service,
+            title=node.text("title", required=True),
+            kind=node.choice("kind", Incident.Kind, "outage"),
+            status=node.choice("status", Incident.Status, "resolved"),
+            notes=node.text("notes"),
+            resolved_at=node.moment("resolved_at"),
+            **({"uid": uid} if uid else {}),
+        )
+        _check(node, incident)
+        events = []
+        for event in node.items("events"):
+            events.append(
+                TimelineEvent(
+                    incident=incident,
+                    at=event.moment("at", required=True),
+                    type=event.choice("type", TimelineEvent.Type),
+                    source=event.choice("source", TimelineEvent.Source, "person"),
+                    text=event.text("text"),
+                )
+            )
+            _check(event, events[-1])
+        notices, undated = [], []
+        for notice in node.items("notices"):
+            retrieved_at = notice.moment("retrieved_at")
+            built = ProviderNotice(
                 incident=incident,
                 url=notice.text("url"),
                 raw_text=notice.text("raw_text", required=True),
-                retrieved_at=notice.moment("retrieved_at") or incident.created_at,
+                retrieved_at=retrieved_at or self.now,
                 claimed_start=notice.moment("claimed_start"),
                 claimed_end=notice.moment("claimed_end"),
                 approximate=notice.boolean("approximate"),
                 target=notice.text("target"),
                 cause=notice.text("cause"),
                 **_kept(notice),
-            ),
-        )
-        _check_hash(notice, saved.sha256)
-        notices.append(saved)
-    _link_versions(node.items("notices"), notices)
-    for contact in node.items("support_contacts"):
-        _import_contact(contact, provider, incident)
-    for log in node.items("log_excerpts"):
+            )
+            _check(notice, built)
+            built.sha256 = sha256_hex(built.raw_text.encode("utf-8"))
+            _check_hash(notice, built.sha256)
+            notices.append(built)
+            if retrieved_at is None:
+                undated.append(built)
+        links = _version_links(node.items("notices"), len(notices))
+        contacts = [_contact(contact, provider, incident) for contact in node.items("support_contacts")]
+        return _Built(incident, events, notices, links, undated, contacts, node.items("log_excerpts"))
+
+    def flush(self) -> None:
+        """Write the incidents waiting, and their events, notices and contacts, in bulk."""
+        if not self.batch:
+            return
+        incidents = [b.incident for b in self.batch]
+        _bulk(Incident, incidents, self.user)
+        for built in self.batch:
+            for notice in built.undated:
+                notice.retrieved_at = built.incident.created_at
+        _bulk(TimelineEvent, [e for b in self.batch for e in b.events], self.user)
+        _bulk(ProviderNotice, [n for b in self.batch for n in b.notices], self.user)
+        _bulk(SupportContact, [c for b in self.batch for c in b.contacts], self.user)
+        for built in self.batch:
+            for index, earlier in built.links.items():
+                built.notices[index].supersedes = built.notices[earlier]
+                built.notices[index].save(update_fields=["supersedes"])
+        self.imported += [i.pk for i in incidents]
+        self.batch = []
+        if self.progress:
+            self.progress(len(self.imported))
+
+    def _log(self, log: Node, incident: Incident) -> None:
         excerpt = LogExcerpt(
             incident=incident,
             name=log.text("name", required=True),
@@ -625,18 +814,36 @@ def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID,
                 raise log.fail("time_zone", f"{zone!r} is not a time zone") from None
         if year is not None and (problem := bounds.year_problem(year)):
             raise log.fail("year", problem)
-        data = _log_bytes(log)
+        blocks = _log_blocks(log)
         _check(log, excerpt)
-        excerpt.sha256 = sha256_hex(data)
-        written.add(log_upload_path(excerpt, excerpt.name))
-        excerpt.store(data)
+        with tempfile.NamedTemporaryFile(dir=_incoming(), prefix="import-log-") as copy:
+            digest = hashlib.sha256()
+            for block in blocks:  # decoded (and checked) as it is written: never whole
+                digest.update(block)
+                copy.write(block)
+            copy.flush()
+            excerpt.sha256 = digest.hexdigest()
+            self.written.add(log_upload_path(excerpt, excerpt.name))
+            copy.seek(0)
+            excerpt.store_stream(read_blocks(copy))
         _check_hash(log, excerpt.sha256)
         try:
             read_excerpt(excerpt, zone, year)
         except DatabaseError as exc:
             raise log.fail("raw_text", f"a line the database cannot store ({exc.__class__.__name__})") from None
-        enqueue_indexing(excerpt)
-    return True
+
+
+def _bulk(model, objects: list, user) -> None:
+    if objects:
+        model.objects.bulk_create(objects, batch_size=500)
+        model.history.bulk_history_create(objects, batch_size=500, default_user=user)
+
+
+def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
+    name = node.text("provider", required=True)
+    if name not in providers:
+        raise node.fail("provider", f"no provider named {name!r} in the document or the journal")
+    return providers[name]
 
 
 def _kept(node: Node) -> dict[str, Any]:
@@ -649,14 +856,14 @@ def _kept(node: Node) -> dict[str, Any]:
     return {"removed_at": at, "removed_by": by, "removal_reason": node.text("removal_reason")[:500] or "removed"}
 
 
-def _link_versions(nodes: list[Node], notices: list[ProviderNotice]) -> None:
+def _version_links(nodes: list[Node], count: int) -> dict[int, int]:
     """``supersedes``: the position, in the same list, of the notice a notice corrects."""
     links: dict[int, int] = {}
     for index, node in enumerate(nodes):
         earlier = node.integer("supersedes")
         if earlier is None:
             continue
-        if not 0 <= earlier < len(notices) or earlier in links.values():
+        if not 0 <= earlier < count or earlier in links.values():
             raise node.fail("supersedes", "not the position of another notice of this incident, once")
         links[index] = earlier
         step = earlier
@@ -664,41 +871,70 @@ def _link_versions(nodes: list[Node], notices: list[ProviderNotice]) -> None:
             step = links[step]
             if step == index:
                 raise node.fail("supersedes", "notices cannot supersede each other in a loop")
-    for index, earlier in links.items():
-        notices[index].supersedes = notices[earlier]
-        notices[index].save(update_fields=["supersedes"])
+    return links
 
 
-def _import_contact(node: Node, provider: Provider, incident: Incident | None) -> None:
-    _save(
-        node,
-        SupportContact(
-            provider=provider,
-            incident=incident,
-            channel=node.choice("channel", SupportContact.Channel),
-            initiated_by=node.choice("initiated_by", SupportContact.InitiatedBy, "user"),
-            opened_at=node.moment("opened_at", required=True),
-            first_response_at=node.moment("first_response_at"),
-            resolved_at=node.moment("resolved_at"),
-            ticket_ref=node.text("ticket_ref"),
-            agent=node.text("agent"),
-            summary=node.text("summary"),
-            outcome=node.text("outcome"),
-            helpfulness=node.integer("helpfulness"),
-        ),
+def _contact(node: Node, provider: Provider, incident: Incident | None) -> SupportContact:
+    contact = SupportContact(
+        provider=provider,
+        incident=incident,
+        channel=node.choice("channel", SupportContact.Channel),
+        initiated_by=node.choice("initiated_by", SupportContact.InitiatedBy, "user"),
+        opened_at=node.moment("opened_at", required=True),
+        first_response_at=node.moment("first_response_at"),
+        resolved_at=node.moment("resolved_at"),
+        ticket_ref=node.text("ticket_ref"),
+        agent=node.text("agent"),
+        summary=node.text("summary"),
+        outcome=node.text("outcome"),
+        helpfulness=node.integer("helpfulness"),
     )
+    _check(node, contact)
+    return contact
 
 
-def _log_bytes(node: Node) -> bytes:
+def _log_blocks(node: Node) -> Iterator[bytes]:
+    """The log's bytes, a block at a time. A short string is decoded (and refused) at once,
+    as before; a long one (spilled by the reader) as its blocks are written."""
+    if not isinstance(node.value, dict):
+        raise DocumentError(f"{node.path}: not an object")
+    reader = _reader.get()
     if node.value.get("raw_base64") is not None:
-        try:
-            return base64.b64decode(node.text("raw_base64"), validate=True)
-        except (binascii.Error, ValueError):
-            raise node.fail("raw_base64", "not base64") from None
-    text = node.text("raw_text", required=True)
-    if problem := bounds.unicode_problem(text):  # NUL may stand in a log: it is kept as bytes
-        raise node.fail("raw_text", problem)
-    return text.encode("utf-8")
+        spilled = reader.spilled(node.value["raw_base64"]) if reader else None
+        if spilled is None:
+            try:
+                return iter([base64.b64decode(node.text("raw_base64"), validate=True)])
+            except (binascii.Error, ValueError):
+                raise node.fail("raw_base64", "not base64") from None
+        return _base64_blocks(node, spilled)
+    spilled = reader.spilled(node.value.get("raw_text")) if reader else None
+    if spilled is None:
+        text = node.text("raw_text", required=True)
+        if problem := bounds.unicode_problem(text):  # NUL may stand in a log: it is kept as bytes
+            raise node.fail("raw_text", problem)
+        return iter([text.encode("utf-8")])
+    return _text_blocks(node, spilled)
+
+
+def _text_blocks(node: Node, spilled: jsonstream.Spilled) -> Iterator[bytes]:
+    for piece in spilled.pieces():
+        if problem := bounds.unicode_problem(piece):
+            raise node.fail("raw_text", problem)
+        yield piece.encode("utf-8")
+
+
+def _base64_blocks(node: Node, spilled: jsonstream.Spilled) -> Iterator[bytes]:
+    rest = ""
+    try:
+        for piece in spilled.pieces():
+            text = rest + piece
+            whole = len(text) - len(text) % 4
+            yield base64.b64decode(text[:whole], validate=True)
+            rest = text[whole:]
+        if rest:
+            yield base64.b64decode(rest, validate=True)
+    except (binascii.Error, ValueError):
+        raise node.fail("raw_base64", "not base64") from None
 
 
 def _check_hash(node: Node, actual: str) -> None:

@@ -2,9 +2,10 @@
 
 Streams the stored bytes block by block (decompressing gzip and bzip2 as it goes) and writes
 lines in batches straight through the database cursor (PostgreSQL: COPY; SQLite: executemany;
-the ORM's per-object cost is too much for a million lines), so memory stays flat whatever the file's size. Lines in = lines stored:
-every line is stored, parsed or not. Runs in one transaction: an excerpt is read whole or not
-at all (a process killed half-way leaves the lines as they were; reading again works).
+the ORM's per-object cost is too much for a million lines), so memory stays flat whatever the
+file's size. Lines in = lines stored: every line is stored, parsed or not. Runs in one
+transaction: an excerpt is read whole or not at all (a process killed half-way leaves the lines
+as they were; reading again works).
 What a reader should know (a binary file, few lines parsed, times out of range) is kept as
 the excerpt's warnings.
 """

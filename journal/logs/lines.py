@@ -75,7 +75,7 @@ _SUFFIXES = {".gz": "gzip", ".tgz": "gzip", ".bz2": "bzip2", ".tbz2": "bzip2"}
 
 
 def compression_of(head: bytes) -> str:
-    """"gzip", "bzip2" or "" (not compressed), from a file's first bytes."""
+    """ "gzip", "bzip2" or "" (not compressed), from a file's first bytes."""
     return next((name for magic, name in COMPRESSIONS.items() if head.startswith(magic)), "")
 
 
