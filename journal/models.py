@@ -892,4 +892,5 @@ def _delete_log_file(sender, instance: LogExcerpt, **kwargs) -> None:
         transaction.on_commit(partial(delete_unused_log_file, instance.raw.storage, instance.raw.name))
 
 
+from journal.jobs.models import *  # noqa: E402, F401, F403  (its own module; a model of this app)
 from journal.sharing import ShareLink  # noqa: E402, F401  (its own module; a model of this app)
