@@ -75,8 +75,8 @@ def journal_import(request: HttpRequest) -> HttpResponse:
     """GET: the upload form and the imports, newest first. POST: keep the uploaded bytes as
     they are, then queue their import (all or nothing, as `manage.py import_journal`)."""
     _admin_only(request)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
+    if form.is_bound and form.is_valid():
         enqueue_job(_stored(request, form.cleaned_data["document"]))
         messages.success(request, "Upload kept: a worker imports it; how it went appears below.")
         return redirect("journal_import")
