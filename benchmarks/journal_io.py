@@ -52,7 +52,8 @@ def measure(incidents: int, log_mb: int) -> dict:
                            cwd=ROOT, input=None)  # fmt: skip
             log.unlink()
         document = Path(work) / "journal.json"
-        figures["export_s"], figures["export_peak_rss_mb"] = _timed_child([*manage, "export_journal", str(document)], env)
+        export = [*manage, "export_journal", str(document)]
+        figures["export_s"], figures["export_peak_rss_mb"] = _timed_child(export, env)
         figures["document_mb"] = round(document.stat().st_size / 1024**2, 1)
         with throwaway_journal(f"io-in-{incidents}-{log_mb}") as fresh:
             subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=fresh, check=True)

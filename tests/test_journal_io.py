@@ -147,7 +147,8 @@ def test_an_uploaded_journal_is_kept_byte_for_byte_then_imported_by_the_worker(a
     data = json.dumps(demo.document(), ensure_ascii=False, indent=1).encode()
     response = admin_client.post("/journal/import/", {"document": SimpleUploadedFile("backup.json", data)}, follow=True)
     job = Job.objects.get()
-    assert (job.state, job.name, job.size, job.sha256) == ("queued", "backup.json", len(data), hashlib.sha256(data).hexdigest())
+    assert (job.state, job.name, job.size) == ("queued", "backup.json", len(data))
+    assert job.sha256 == hashlib.sha256(data).hexdigest()
     assert job.path.read_bytes() == data
     assert "Queued: a worker will take it." in text_of(response)
     assert not Incident.objects.exists()

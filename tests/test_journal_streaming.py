@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_streamed_export_is_the_indented_document_byte_for_byte(seed):
     LogExcerptFactory(incident=seed["vps"], name="binary", data=b"\xff\xfe not utf-8 \x00" * 1000)
-    LogExcerptFactory(incident=seed["cert"], name="text", data="ログ \"quoted\" \\ tab\t\n".encode() * 5000)
+    LogExcerptFactory(incident=seed["cert"], name="text", data='ログ "quoted" \\ tab\t\n'.encode() * 5000)
     SupportContactFactory(incident=None, provider=seed["vps"].service.provider, summary="Asked about IPv6.")
     out = io.StringIO()
     write_document(out)
@@ -49,7 +49,7 @@ def test_a_streamed_export_imports_back_to_the_same_document_whatever_the_block_
     seed, tmp_path, monkeypatch, block, spill_at
 ):
     binary = b"\xff\xfe not utf-8 \x00\x01" * 300 + b"end"  # base64 of 4,803 bytes, not a multiple of 3
-    text = "Jul 20 08:12:37 ホスト sshd[1205]: \"bye\" \\ 😀 \t done\n" * 200
+    text = 'Jul 20 08:12:37 ホスト sshd[1205]: "bye" \\ 😀 \t done\n' * 200
     LogExcerptFactory(incident=seed["vps"], name="binary", data=binary)
     LogExcerptFactory(incident=seed["cert"], name="text", data=text.encode())
     counts = _round_trip(tmp_path, monkeypatch, block, spill_at)
@@ -67,9 +67,9 @@ def test_a_spilled_log_that_is_not_base64_is_refused_and_leaves_nothing(db, tmp_
     path = tmp_path / "journal.json"
     path.write_text(json.dumps(document), encoding="utf-8")
     before = snapshot()
-    with pytest.raises(DocumentError, match=r"^incidents\[0\]\.log_excerpts\[0\]\.raw_base64: not base64"):
-        with path.open("rb") as fh:
-            import_file(fh)
+    refused = r"^incidents\[0\]\.log_excerpts\[0\]\.raw_base64: not base64"
+    with pytest.raises(DocumentError, match=refused), path.open("rb") as fh:
+        import_file(fh)
     assert snapshot() == before
 
 
@@ -109,9 +109,7 @@ JSON_VALUES = st.recursive(
     block=st.integers(1, 40),
     spill_at=st.integers(1, 60),
 )
-def test_the_reader_gives_back_what_json_dumps_wrote_whatever_the_blocks(
-    document, indent, ascii_only, block, spill_at
-):
+def test_the_reader_gives_back_what_json_dumps_wrote_whatever_the_blocks(document, indent, ascii_only, block, spill_at):
     text = json.dumps(document, indent=indent, ensure_ascii=ascii_only)
     old = jsonstream.BLOCK, jsonstream.SPILL_AT
     jsonstream.BLOCK, jsonstream.SPILL_AT = block, spill_at
