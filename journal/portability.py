@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -314,6 +314,11 @@ def parse(text: str) -> Any:
 _reader: ContextVar[jsonstream.Reader | None] = ContextVar("journal_document_reader", default=None)
 
 
+@cache
+def _values(choices) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 class Node:
     """A place in the document being read, with readers that name the place when they fail."""
 
@@ -353,7 +358,7 @@ class Node:
         value = self._get(key, default is None)
         if value is None:
             return default
-        if value not in choices.values:
+        if not isinstance(value, str) or value not in _values(choices):
             raise self.fail(key, f"{value!r} is not one of {', '.join(choices.values)}")
         return value
 
