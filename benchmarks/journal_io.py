@@ -24,6 +24,8 @@ from benchmarks.pages import _timed_child  # noqa: E402
 
 ADD_LOG = """
 import sys
+import django
+django.setup()
 from journal.logs.lines import read_blocks
 from journal.models import Incident, LogExcerpt, Provider, Service
 provider = Provider.objects.create(name="Big Log Hosting")

@@ -45,6 +45,14 @@ class NotJSON(ValueError):
     """The text is not JSON (or not UTF-8); the message says where."""
 
 
+class TooDeep(NotJSON):
+    """Arrays or objects nested deeper than json.loads goes."""
+
+
+class NumberTooLong(NotJSON):
+    """A number of more digits than Python converts."""
+
+
 class Spilled:
     """A long string's escaped inside, kept in a temporary file."""
 
@@ -261,6 +269,12 @@ class Reader:
             return json.loads(text, parse_constant=self.parse_constant, object_pairs_hook=object_pairs_hook)
         except json.JSONDecodeError as exc:
             raise NotJSON(f"{exc.msg} (near character {self.consumed + self.pos})") from None
+        except RecursionError:
+            raise TooDeep("nested too deeply") from None
+        except ValueError as exc:
+            if type(exc) is not ValueError:  # parse_constant's own refusal
+                raise
+            raise NumberTooLong(str(exc)) from None  # int() refuses more than sys.get_int_max_str_digits()
 
     # ------------------------------------------------------------------ the buffer
 

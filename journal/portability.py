@@ -465,14 +465,12 @@ def import_file(fh: BinaryIO, progress: Callable[[int], None] | None = None, use
     reader = jsonstream.Reader(fh, spill_dir=str(_incoming()), parse_constant=_refuse_constant)
     try:
         return _importing(partial(_feed_stream, reader), progress=progress, user=user, reader=reader)
+    except jsonstream.TooDeep:
+        raise DocumentError("document: nested too deeply") from None
+    except jsonstream.NumberTooLong as exc:
+        raise DocumentError(f"document: a number is too long ({exc})") from None
     except jsonstream.NotJSON as exc:
         raise DocumentError(f"document: not JSON ({exc})") from None
-    except RecursionError:
-        raise DocumentError("document: nested too deeply") from None
-    except ValueError as exc:
-        if isinstance(exc, DocumentError):
-            raise
-        raise DocumentError(f"document: a number is too long ({exc})") from None
     finally:
         reader.close()
 
@@ -606,11 +604,12 @@ def _alive(pid: int) -> bool:
 def recover_killed_imports() -> None:
     """Remove the files of imports that were killed half-way (their process is gone and their
     list is still there) that no row references: a killed import leaves nothing behind."""
-    for pending in (Path(settings.MEDIA_ROOT) / "logs" / "incoming").glob("import-*.pending"):
+    for pending in (Path(settings.MEDIA_ROOT) / "logs" / "incoming").glob("import-*"):
         pid = pending.name.split("-")[1]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            _remove_unreferenced(pending.read_text(encoding="utf-8").split())
-            pending.unlink(missing_ok=True)
+            if pending.suffix == ".pending":
+                _remove_unreferenced(pending.read_text(encoding="utf-8").split())
+            pending.unlink(missing_ok=True)  # the list, or a log being decoded when it was killed
 
 
 @dataclass
@@ -821,7 +820,7 @@ class _Importer:
             raise log.fail("year", problem)
         blocks = _log_blocks(log)
         _check(log, excerpt)
-        with tempfile.NamedTemporaryFile(dir=_incoming(), prefix="import-log-") as copy:
+        with tempfile.NamedTemporaryFile(dir=_incoming(), prefix=f"import-{os.getpid()}-log-") as copy:
             digest = hashlib.sha256()
             for block in blocks:  # decoded (and checked) as it is written: never whole
                 digest.update(block)
