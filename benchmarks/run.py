@@ -82,6 +82,7 @@ def log_import() -> dict[str, float]:
     results["log_import_vs_bare_ratio"] = round(
         results["log_import_1M_lines_per_s"] / results["bare_import_1M_lines_per_s"], 3
     )
+    results.update(log_import_postgresql(million, ours))
     for size_mb in (50, 200):
         path = work / f"{size_mb}MB.log"
         syslog_gen.write_bytes(str(path), size_mb * 1024 * 1024)
@@ -90,6 +91,44 @@ def log_import() -> dict[str, float]:
     results["log_import_rss_200MB_vs_50MB_ratio"] = round(
         results["log_import_200MB_peak_rss_mb"] / results["log_import_50MB_peak_rss_mb"], 3
     )
+    return results
+
+
+def log_import_postgresql(million: Path, sqlite: dict) -> dict[str, float]:
+    """The same 1,000,000 lines into a throwaway PostgreSQL database (lines go in with COPY),
+    beside SQLite's seconds from the same run: wall time, and the CPU both sides spent (the
+    client, and PostgreSQL's backend when it runs on this machine: on a machine shared with
+    other work the wall time says more about the neighbours). Needs BENCH_POSTGRES_URL naming
+    a server whose user may create databases (e.g. postgres://postgres@127.0.0.1:5432/postgres);
+    else nothing."""
+    from benchmarks.journal_gen import throwaway_journal
+
+    server = os.environ.get("BENCH_POSTGRES_URL")
+    if not server:
+        return {}
+    saved = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = server
+    try:
+        with throwaway_journal("log-import-pg") as env:
+            out = subprocess.run(
+                [sys.executable, str(ROOT / "benchmarks" / "import_one.py"), str(million)],
+                env=env, check=True, capture_output=True, text=True,
+            ).stdout  # fmt: skip
+    finally:
+        if saved is None:
+            del os.environ["DATABASE_URL"]
+        else:
+            os.environ["DATABASE_URL"] = saved
+    pg = json.loads(out.strip().splitlines()[-1])
+    results = {
+        "log_import_1M_sqlite_seconds": round(sqlite["read_s"], 2),
+        "log_import_1M_postgresql_seconds": round(pg["read_s"], 2),
+        "log_import_1M_postgresql_vs_sqlite_ratio": round(pg["read_s"] / sqlite["read_s"], 3),
+        "log_import_1M_sqlite_cpu_s": sqlite["client_cpu_s"],
+        "log_import_1M_postgresql_client_cpu_s": pg["client_cpu_s"],
+    }
+    if pg.get("server_cpu_s") is not None:
+        results["log_import_1M_postgresql_server_cpu_s"] = pg["server_cpu_s"]
     return results
 
 

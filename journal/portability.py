@@ -12,23 +12,36 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
+import hashlib
+import io
 import json
 import os
+import tempfile
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from journal import bounds
+from journal import bounds, jsonstream
+from journal.acting import acting_as
 from journal.housekeeping.names import name_key
 from journal.logs.importer import read_excerpt
+from journal.logs.lines import read_blocks
 from journal.models import (
     Incident,
     LogExcerpt,
@@ -60,59 +73,156 @@ def _iso(moment: datetime | None) -> str | None:
 
 # ---------------------------------------------------------------------------------- export
 
+CHUNK = 200  # incidents fetched (with their events, notices, contacts, excerpts) per round
+LOG_BLOCK = 3 * 2**20  # bytes of a log read per step (a multiple of 3: base64 blocks join)
+
 
 def export_document() -> dict[str, Any]:
+    """The whole document in memory (for tests and small journals; write_document streams)."""
+    return json.loads("".join(_document_parts()))
+
+
+def write_document(out, progress: Callable[[int, int], None] | None = None) -> None:
+    """Write the document to the text stream ``out`` piece by piece: incidents a chunk at a
+    time, logs a block at a time (never a whole log in memory). ``progress(done, total)`` is
+    told the incidents written so far after each chunk."""
+    for part in _document_parts(progress):
+        out.write(part)
+
+
+def _document_parts(progress=None) -> Iterator[str]:
     providers = Provider.objects.order_by("name").prefetch_related("support_channels")
     services = Service.objects.select_related("provider").order_by("provider__name", "name")
-    incidents = Incident.objects.select_related("service__provider").prefetch_related(
+    loose_contacts = (
+        SupportContact.objects.filter(incident=None, provider__removed_at=None)
+        .select_related("provider")
+        .order_by("opened_at", "id")
+    )
+    yield f'{{\n  "format": {json.dumps(FORMAT)},\n  "version": {VERSION},\n  "providers": '
+    yield _dumps([_export_provider(p) for p in providers], 1)
+    yield ',\n  "services": '
+    yield _dumps([_export_service(s) for s in services], 1)
+    yield ',\n  "incidents": ['
+    order = list(
+        Incident.objects.annotate(first=Coalesce(Min("events__at"), "created_at"))
+        .order_by("first", "uid")
+        .values_list("pk", flat=True)
+    )
+    separator = "\n    "
+    for done in range(0, len(order), CHUNK):
+        pks = order[done : done + CHUNK]
+        fetched = {i.pk: i for i in _incidents().filter(pk__in=pks)}
+        for pk in pks:
+            yield separator
+            separator = ",\n    "
+            yield from _incident_parts(fetched[pk])
+        if progress:
+            progress(done + len(pks), len(order))
+    yield "\n  ]" if order else "]"
+    yield ',\n  "support_contacts": '
+    yield _dumps([_export_contact(c) | {"provider": c.provider.name} for c in loose_contacts], 1)
+    yield "\n}\n"
+
+
+def _dumps(value: Any, level: int) -> str:
+    """``value`` as indented JSON, placed ``level`` levels deep."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+
+def _incidents():
+    return Incident.objects.select_related("service__provider").prefetch_related(
         "events",
         Prefetch("notices", queryset=ProviderNotice.all_objects.select_related("removed_by")),
         "support_contacts",
         Prefetch("log_excerpts", queryset=LogExcerpt.all_objects.select_related("removed_by")),
     )
-    loose_contacts = SupportContact.objects.filter(incident=None, provider__removed_at=None).select_related("provider")
+
+
+def _export_provider(p: Provider) -> dict[str, Any]:
     return {
-        "format": FORMAT,
-        "version": VERSION,
-        "providers": [
+        "name": p.name,
+        "url": p.url,
+        "status_page_url": p.status_page_url,
+        "notes": p.notes,
+        "support_channels": [
             {
-                "name": p.name,
-                "url": p.url,
-                "status_page_url": p.status_page_url,
-                "notes": p.notes,
-                "support_channels": [
-                    {
-                        "channel": c.channel,
-                        "days": c.days,
-                        "opens": c.opens.isoformat("minutes") if c.opens else None,
-                        "closes": c.closes.isoformat("minutes") if c.closes else None,
-                        "time_zone": c.time_zone,
-                        "notes": c.notes,
-                    }
-                    for c in p.support_channels.all()
-                ],
+                "channel": c.channel,
+                "days": c.days,
+                "opens": c.opens.isoformat("minutes") if c.opens else None,
+                "closes": c.closes.isoformat("minutes") if c.closes else None,
+                "time_zone": c.time_zone,
+                "notes": c.notes,
             }
-            for p in providers
+            for c in p.support_channels.all()
         ],
-        "services": [
-            {
-                "name": s.name,
-                "provider": s.provider.name,
-                "host": s.host,
-                "time_zone": s.time_zone,
-                "is_trial": s.is_trial,
-                "started_on": s.started_on.isoformat() if s.started_on else None,
-                "ended_on": s.ended_on.isoformat() if s.ended_on else None,
-                "sla_uptime": str(s.sla_uptime) if s.sla_uptime is not None else None,
-                "sla_credits": s.sla_credits,
-                "sla_claim_days": s.sla_claim_days,
-                "notes": s.notes,
-            }
-            for s in services
-        ],
-        "incidents": [_export_incident(i) for i in sorted(incidents, key=lambda i: (i.started_at, str(i.uid)))],
-        "support_contacts": [_export_contact(c) | {"provider": c.provider.name} for c in loose_contacts],
     }
+
+
+def _export_service(s: Service) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "provider": s.provider.name,
+        "host": s.host,
+        "time_zone": s.time_zone,
+        "is_trial": s.is_trial,
+        "started_on": s.started_on.isoformat() if s.started_on else None,
+        "ended_on": s.ended_on.isoformat() if s.ended_on else None,
+        "sla_uptime": str(s.sla_uptime) if s.sla_uptime is not None else None,
+        "sla_credits": s.sla_credits,
+        "sla_claim_days": s.sla_claim_days,
+        "notes": s.notes,
+    }
+
+
+def _incident_parts(incident: Incident) -> Iterator[str]:
+    """One incident as JSON; each log's bytes streamed where its marker stands."""
+    entry = _export_incident(incident)
+    marker = f"\x00log-{uuid.uuid4().hex}-"
+    excerpts = list(incident.log_excerpts.all())
+    as_text = [_is_utf8(excerpt) for excerpt in excerpts]
+    for index, log in enumerate(entry["log_excerpts"]):
+        key = "raw_text" if as_text[index] else "raw_base64"
+        position = list(log).index("sha256") + 3  # after name, uploaded_at, sha256, time_zone, year
+        items = list(log.items())
+        items.insert(position, (key, f"{marker}{index}"))
+        entry["log_excerpts"][index] = dict(items)
+    text = _dumps(entry, 2)
+    quoted = json.dumps(marker, ensure_ascii=False)[:-1]  # '"\u0000log-…-'
+    rest = text
+    while (at := rest.find(quoted)) >= 0:
+        yield rest[:at]
+        end = rest.index('"', at + 1)
+        index = int(rest[at + len(quoted) : end])
+        yield '"'
+        yield from _log_text_parts(excerpts[index], as_text[index])
+        yield '"'
+        rest = rest[end + 1 :]
+    yield rest
+
+
+def _is_utf8(excerpt: LogExcerpt) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with excerpt.raw.open("rb") as fh:
+            while block := fh.read(LOG_BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _log_text_parts(excerpt: LogExcerpt, text: bool) -> Iterator[str]:
+    """The log's bytes as the inside of a JSON string: text when they are UTF-8 (escaped block
+    by block: JSON escapes each character on its own), else base64 (blocks of a multiple of
+    three bytes encode to the same text as the whole)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with excerpt.raw.open("rb") as fh:
+        while block := fh.read(LOG_BLOCK):
+            if text:
+                yield json.dumps(decoder.decode(block), ensure_ascii=False)[1:-1]
+            else:
+                yield base64.b64encode(block).decode("ascii")
 
 
 def _export_incident(incident: Incident) -> dict[str, Any]:
@@ -175,19 +285,14 @@ def _export_contact(c: SupportContact) -> dict[str, Any]:
 
 
 def _export_log(excerpt: LogExcerpt) -> dict[str, Any]:
-    data = excerpt.read_bytes()
-    entry: dict[str, Any] = {
+    """An excerpt without its bytes (``_incident_parts`` streams them in after ``year``)."""
+    return {
         "name": excerpt.name,
         "uploaded_at": _iso(excerpt.uploaded_at),
         "sha256": excerpt.sha256,
         "time_zone": excerpt.time_zone or None,
         "year": excerpt.year,
     }
-    try:
-        entry["raw_text"] = data.decode("utf-8")
-    except UnicodeDecodeError:
-        entry["raw_base64"] = base64.b64encode(data).decode("ascii")
-    return entry
 
 
 # ---------------------------------------------------------------------------------- import
@@ -212,6 +317,14 @@ def parse(text: str) -> Any:
         raise DocumentError(f"document: a number is too long ({exc})") from None
 
 
+_reader: ContextVar[jsonstream.Reader | None] = ContextVar("journal_document_reader", default=None)
+
+
+@cache
+def _values(choices) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
 class Node:
     """A place in the document being read, with readers that name the place when they fail."""
 
@@ -232,6 +345,9 @@ class Node:
         value = self.value.get(key)
         if value is None and required:
             raise self.fail(key, "missing")
+        reader = _reader.get()
+        if reader is not None and (spilled := reader.spilled(value)):
+            return spilled.text()  # a long string other than a log's bytes: read whole, as before
         return value
 
     def text(self, key: str, required: bool = False) -> str:
@@ -248,7 +364,7 @@ class Node:
         value = self._get(key, default is None)
         if value is None:
             return default
-        if value not in choices.values:
+        if not isinstance(value, str) or value not in _values(choices):
             raise self.fail(key, f"{value!r} is not one of {', '.join(choices.values)}")
         return value
 
@@ -327,25 +443,131 @@ def _save(node: Node, instance) -> Any:
     return instance
 
 
-def import_document(document: Any) -> dict[str, int]:
-    """Add the document's contents; all or nothing. Returns counts of what was added/skipped."""
-    root = Node(document)
+SECTIONS = ("providers", "services", "incidents", "support_contacts")
+
+
+def import_document(document: Any, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Add the contents of a document already in memory; all or nothing. Returns counts of
+    what was added/skipped."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DocumentError(f"format: not an {FORMAT} document")
     if document.get("version") != VERSION:
         raise DocumentError(f"version: {document.get('version')!r} is not supported (expected {VERSION})")
-    counts = dict.fromkeys(["providers", "services", "incidents", "incidents_skipped"], 0)
+    root = Node(document)
+
+    def feed(importer: _Importer) -> None:
+        for section in SECTIONS:
+            for node in root.items(section):
+                importer.take(section, node)
+
+    return _importing(feed, progress=progress)
+
+
+def import_file(fh: BinaryIO, progress: Callable[[int], None] | None = None, user=None) -> dict[str, int]:
+    """Read a document from the binary file ``fh`` as it is imported, item by item (never
+    whole: see journal.jsonstream), with every check of :func:`import_document`; all or
+    nothing. ``progress`` is told the incidents imported so far; ``user`` is who the history
+    says created the rows."""
+    reader = jsonstream.Reader(fh, spill_dir=str(_incoming()), parse_constant=_refuse_constant)
+    try:
+        return _importing(partial(_feed_stream, reader), progress=progress, user=user, reader=reader)
+    except jsonstream.TooDeep:
+        raise DocumentError("document: nested too deeply") from None
+    except jsonstream.NumberTooLong as exc:
+        raise DocumentError(f"document: a number is too long ({exc})") from None
+    except jsonstream.NotJSON as exc:
+        raise DocumentError(f"document: not JSON ({exc})") from None
+    finally:
+        reader.close()
+
+
+def _feed_stream(reader: jsonstream.Reader, importer: _Importer) -> None:
+    """Sections in the order they come: each straight in when the ones it refers to (those
+    before it in SECTIONS) are in, else kept in a temporary file until the end of the
+    document (an exported document comes in order, so nothing waits)."""
+    with ExitStack() as spools:
+        _feed_members(reader, importer, spools)
+
+
+def _feed_members(reader: jsonstream.Reader, importer: _Importer, spools: ExitStack) -> None:
+    header: dict[str, Any] = {}
+    done: set[str] = set()
+    waiting: dict[str, Any] = {}  # section: a spool file of its items, or its (not a list) value
+
+    def header_checked() -> bool:
+        if "format" in header and header["format"] != FORMAT:
+            raise DocumentError(f"format: not an {FORMAT} document")
+        if "format" in header and "version" in header and header["version"] != VERSION:
+            raise DocumentError(f"version: {header['version']!r} is not supported (expected {VERSION})")
+        return "format" in header and "version" in header
+
+    for key, value in reader.members():
+        if key == "":  # not an object
+            raise DocumentError(f"format: not an {FORMAT} document")
+        if key not in SECTIONS:
+            if key in ("format", "version"):
+                header[key] = value
+                header_checked()
+            continue
+        if not isinstance(value, Iterator):
+            waiting[key] = value
+        elif header_checked() and all(before in done for before in SECTIONS[: SECTIONS.index(key)]):
+            for index, item in enumerate(value):
+                importer.take(key, Node(item, f"{key}[{index}]"))
+            done.add(key)
+        else:
+            spool = spools.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", dir=_incoming()))  # noqa: SIM115
+            for item in value:
+                spool.write(json.dumps(item, ensure_ascii=False) + "\n")
+            waiting[key] = spool
+    if "format" not in header:
+        raise DocumentError(f"format: not an {FORMAT} document")
+    if not header_checked():
+        raise DocumentError(f"version: None is not supported (expected {VERSION})")
+    for section in SECTIONS:
+        if section in done or section not in waiting:
+            continue
+        kept = waiting.pop(section)
+        if not isinstance(kept, io.TextIOBase):
+            for node in Node({section: kept}).items(section):
+                importer.take(section, node)
+            continue
+        kept.seek(0)
+        for index, line in enumerate(kept):
+            importer.take(section, Node(json.loads(line), f"{section}[{index}]"))
+
+
+def _importing(feed, progress=None, user=None, reader: jsonstream.Reader | None = None) -> dict[str, int]:
     recover_killed_imports()
     written = FilesWritten()
+    token = _reader.set(reader)
     try:
-        with transaction.atomic(), stored_totals.deferred():  # each incident's totals written once, at the end
-            _import(root, counts, written)
+        with acting_as(user), transaction.atomic():
+            importer = _Importer(written, progress, user)
+            feed(importer)
+            importer.finish()
     except BaseException:
         written.remove_unreferenced()
         raise
     finally:
+        _reader.reset(token)
         written.close()
-    return counts
+    return importer.counts
+
+
+def _after_import(incident_ids: list[int]) -> None:
+    """Once an import's rows are in (same transaction): the one place for work on what was
+    imported as a whole — stored figures derived from the events are refreshed here. Queues
+    putting the imported logs' lines into the text index (a worker does it after the commit)."""
+    stored_totals.refresh_incidents(incident_ids)  # bulk_create sends no signals
+    for excerpt in LogExcerpt.all_objects.filter(incident_id__in=incident_ids).only("pk"):
+        enqueue_indexing(excerpt)
+
+
+def _incoming() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 class FilesWritten:
@@ -354,9 +576,7 @@ class FilesWritten:
     (:func:`recover_killed_imports`)."""
 
     def __init__(self):
-        folder = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
-        folder.mkdir(parents=True, exist_ok=True)
-        self.path = folder / f"import-{os.getpid()}-{uuid.uuid4().hex}.pending"
+        self.path = _incoming() / f"import-{os.getpid()}-{uuid.uuid4().hex}.pending"
         self.names: list[str] = []
 
     def add(self, name: str) -> None:
@@ -391,138 +611,207 @@ def _alive(pid: int) -> bool:
 def recover_killed_imports() -> None:
     """Remove the files of imports that were killed half-way (their process is gone and their
     list is still there) that no row references: a killed import leaves nothing behind."""
-    for pending in (Path(settings.MEDIA_ROOT) / "logs" / "incoming").glob("import-*.pending"):
+    for pending in (Path(settings.MEDIA_ROOT) / "logs" / "incoming").glob("import-*"):
         pid = pending.name.split("-")[1]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
-            _remove_unreferenced(pending.read_text(encoding="utf-8").split())
-            pending.unlink(missing_ok=True)
+            if pending.suffix == ".pending":
+                _remove_unreferenced(pending.read_text(encoding="utf-8").split())
+            pending.unlink(missing_ok=True)  # the list, or a log being decoded when it was killed
 
 
-def _import(root: Node, counts: dict[str, int], written: FilesWritten) -> None:
-    providers = {p.name_key: p for p in Provider.objects.all()}  # “hetzner” is the journal's “Hetzner”
-    for node in root.items("providers"):
+@dataclass
+class _Built:
+    """An incident read and checked, waiting to be written with others in bulk."""
+
+    incident: Incident
+    events: list[TimelineEvent]
+    notices: list[ProviderNotice]
+    links: dict[int, int]  # notice position: position of the notice it supersedes
+    undated: list[ProviderNotice]  # notices without retrieved_at: they take the incident's creation
+    contacts: list[SupportContact]
+    logs: list[Node]
+
+
+class _Importer:
+    """Takes items section by section; incidents are checked one by one as before and written
+    CHUNK at a time with bulk_create (each row with its "created" history record)."""
+
+    def __init__(self, written: FilesWritten, progress=None, user=None):
+        self.written, self.progress, self.user = written, progress, user
+        self.counts = dict.fromkeys(["providers", "services", "incidents", "incidents_skipped"], 0)
+        self.providers = {p.name_key: p for p in Provider.objects.all()}  # “hetzner” is the journal's “Hetzner”
+        self.services: dict[tuple[int, str], Service] | None = None
+        self.seen_uids: dict[uuid.UUID, str] = {}
+        self.batch: list[_Built] = []
+        self.imported: list[int] = []
+        self.now = timezone.now()
+
+    def take(self, section: str, node: Node) -> None:
+        {
+            "providers": self.provider,
+            "services": self.service,
+            "incidents": self.incident,
+            "support_contacts": self.contact,
+        }[section](node)
+
+    def provider(self, node: Node) -> None:
         name = node.text("name", required=True)
-        if name_key(name) not in providers:
-            provider = Provider(
-                name=name,
-                url=node.text("url"),
-                status_page_url=node.text("status_page_url"),
-                notes=node.text("notes"),
+        if name_key(name) in self.providers:
+            return
+        provider = Provider(
+            name=name,
+            url=node.text("url"),
+            status_page_url=node.text("status_page_url"),
+            notes=node.text("notes"),
+        )
+        self.providers[name_key(name)] = _save(node, provider)
+        self.counts["providers"] += 1
+        for channel in node.items("support_channels"):
+            _save(
+                channel,
+                SupportChannel(
+                    provider=provider,
+                    channel=channel.choice("channel", SupportContact.Channel),
+                    days=channel.text("days") or SupportChannel._meta.get_field("days").default,
+                    opens=channel.clock("opens"),
+                    closes=channel.clock("closes"),
+                    time_zone=channel.text("time_zone") or "UTC",
+                    notes=channel.text("notes"),
+                ),
             )
-            providers[name_key(name)] = _save(node, provider)
-            counts["providers"] += 1
-            for channel in node.items("support_channels"):
-                _save(
-                    channel,
-                    SupportChannel(
-                        provider=provider,
-                        channel=channel.choice("channel", SupportContact.Channel),
-                        days=channel.text("days") or SupportChannel._meta.get_field("days").default,
-                        opens=channel.clock("opens"),
-                        closes=channel.clock("closes"),
-                        time_zone=channel.text("time_zone") or "UTC",
-                        notes=channel.text("notes"),
-                    ),
-                )
-    services = {(s.provider_id, s.name_key): s for s in Service.objects.all()}
-    for node in root.items("services"):
-        provider = _provider(node, providers)
+
+    def _services(self) -> dict[tuple[int, str], Service]:
+        if self.services is None:
+            self.services = {(s.provider_id, s.name_key): s for s in Service.objects.all()}
+        return self.services
+
+    def service(self, node: Node) -> None:
+        provider = _provider(node, self.providers)
         name = node.text("name", required=True)
         key = (provider.pk, name_key(name))
-        if key not in services:
-            service = Service(
-                provider=provider,
-                name=name,
-                host=node.text("host"),
-                time_zone=node.text("time_zone") or "UTC",
-                is_trial=node.boolean("is_trial"),
-                started_on=node.day("started_on"),
-                ended_on=node.day("ended_on"),
-                sla_uptime=node.decimal("sla_uptime"),
-                sla_credits=node.text("sla_credits"),
-                sla_claim_days=node.integer("sla_claim_days"),
-                notes=node.text("notes"),
-            )
-            services[key] = _save(node, service)
-            counts["services"] += 1
-    seen_uids: dict[uuid.UUID, str] = {}
-    for node in root.items("incidents"):
-        if _import_incident(node, providers, services, seen_uids, written):
-            counts["incidents"] += 1
-        else:
-            counts["incidents_skipped"] += 1
-    for node in root.items("support_contacts"):
-        _import_contact(node, _provider(node, providers), None)
-
-
-def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
-    name = node.text("provider", required=True)
-    if name_key(name) not in providers:
-        raise node.fail("provider", f"no provider named {name!r} in the document or the journal")
-    return providers[name_key(name)]
-
-
-def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID, str], written: FilesWritten) -> bool:
-    uid = None
-    if node.text("uid"):
-        try:
-            uid = uuid.UUID(node.text("uid"))
-        except ValueError:
-            raise node.fail("uid", "not a UUID") from None
-        if uid in seen_uids:
-            raise node.fail("uid", f"the same uid as {seen_uids[uid]}: an incident appears once in a document")
-        seen_uids[uid] = node.path
-        if Incident.all_objects.filter(uid=uid).exists():  # a deleted one too: undo brings it back
-            return False
-    provider = _provider(node, providers)
-    service_name = node.text("service", required=True)
-    service = services.get((provider.pk, name_key(service_name)))
-    if service is None:
-        raise node.fail("service", f"no service named {service_name!r} at {provider.name!r}")
-    incident = Incident(
-        service=service,
-        title=node.text("title", required=True),
-        kind=node.choice("kind", Incident.Kind, "outage"),
-        status=node.choice("status", Incident.Status, "resolved"),
-        notes=node.text("notes"),
-        resolved_at=node.moment("resolved_at"),
-        **({"uid": uid} if uid else {}),
-    )
-    _save(node, incident)
-    for event in node.items("events"):
-        _save(
-            event,
-            TimelineEvent(
-                incident=incident,
-                at=event.moment("at", required=True),
-                type=event.choice("type", TimelineEvent.Type),
-                source=event.choice("source", TimelineEvent.Source, "person"),
-                text=event.text("text"),
-            ),
+        if key in self._services():
+            return
+        service = Service(
+            provider=provider,
+            name=name,
+            host=node.text("host"),
+            time_zone=node.text("time_zone") or "UTC",
+            is_trial=node.boolean("is_trial"),
+            started_on=node.day("started_on"),
+            ended_on=node.day("ended_on"),
+            sla_uptime=node.decimal("sla_uptime"),
+            sla_credits=node.text("sla_credits"),
+            sla_claim_days=node.integer("sla_claim_days"),
+            notes=node.text("notes"),
         )
-    notices = []
-    for notice in node.items("notices"):
-        saved = _save(
-            notice,
-            ProviderNotice(
+        self.services[key] = _save(node, service)
+        self.counts["services"] += 1
+
+    def incident(self, node: Node) -> None:
+        built = self._build(node)
+        if built is None:
+            self.counts["incidents_skipped"] += 1
+            return
+        self.counts["incidents"] += 1
+        self.batch.append(built)
+        if built.logs or len(self.batch) >= CHUNK:
+            self.flush()
+        for log in built.logs:  # after its incident is written, in the document's order
+            self._log(log, built.incident)
+
+    def contact(self, node: Node) -> None:
+        _contact(node, _provider(node, self.providers), None).save()
+
+    def finish(self) -> None:
+        self.flush()
+        _after_import(self.imported)
+
+    def _build(self, node: Node) -> _Built | None:
+        uid = None
+        if node.text("uid"):
+            try:
+                uid = uuid.UUID(node.text("uid"))
+            except ValueError:
+                raise node.fail("uid", "not a UUID") from None
+            if uid in self.seen_uids:
+                raise node.fail("uid", f"the same uid as {self.seen_uids[uid]}: an incident appears once in a document")
+            self.seen_uids[uid] = node.path
+            if Incident.all_objects.filter(uid=uid).exists():  # a deleted one too: undo brings it back
+                return None
+        provider = _provider(node, self.providers)
+        service_name = node.text("service", required=True)
+        service = self._services().get((provider.pk, name_key(service_name)))
+        if service is None:
+            raise node.fail("service", f"no service named {service_name!r} at {provider.name!r}")
+        incident = Incident(
+            service=service,
+            title=node.text("title", required=True),
+            kind=node.choice("kind", Incident.Kind, "outage"),
+            status=node.choice("status", Incident.Status, "resolved"),
+            notes=node.text("notes"),
+            resolved_at=node.moment("resolved_at"),
+            **({"uid": uid} if uid else {}),
+        )
+        _check(node, incident)
+        events = []
+        for event in node.items("events"):
+            events.append(
+                TimelineEvent(
+                    incident=incident,
+                    at=event.moment("at", required=True),
+                    type=event.choice("type", TimelineEvent.Type),
+                    source=event.choice("source", TimelineEvent.Source, "person"),
+                    text=event.text("text"),
+                )
+            )
+            _check(event, events[-1])
+        notices, undated = [], []
+        for notice in node.items("notices"):
+            retrieved_at = notice.moment("retrieved_at")
+            built = ProviderNotice(
                 incident=incident,
                 url=notice.text("url"),
                 raw_text=notice.text("raw_text", required=True),
-                retrieved_at=notice.moment("retrieved_at") or incident.created_at,
+                retrieved_at=retrieved_at or self.now,
                 claimed_start=notice.moment("claimed_start"),
                 claimed_end=notice.moment("claimed_end"),
                 approximate=notice.boolean("approximate"),
                 target=notice.text("target"),
                 cause=notice.text("cause"),
                 **_kept(notice),
-            ),
-        )
-        _check_hash(notice, saved.sha256)
-        notices.append(saved)
-    _link_versions(node.items("notices"), notices)
-    for contact in node.items("support_contacts"):
-        _import_contact(contact, provider, incident)
-    for log in node.items("log_excerpts"):
+            )
+            _check(notice, built)
+            built.sha256 = sha256_hex(built.raw_text.encode("utf-8"))
+            _check_hash(notice, built.sha256)
+            notices.append(built)
+            if retrieved_at is None:
+                undated.append(built)
+        links = _version_links(node.items("notices"), len(notices))
+        contacts = [_contact(contact, provider, incident) for contact in node.items("support_contacts")]
+        return _Built(incident, events, notices, links, undated, contacts, node.items("log_excerpts"))
+
+    def flush(self) -> None:
+        """Write the incidents waiting, and their events, notices and contacts, in bulk."""
+        if not self.batch:
+            return
+        incidents = [b.incident for b in self.batch]
+        _bulk(Incident, incidents, self.user)
+        for built in self.batch:
+            for notice in built.undated:
+                notice.retrieved_at = built.incident.created_at
+        _bulk(TimelineEvent, [e for b in self.batch for e in b.events], self.user)
+        _bulk(ProviderNotice, [n for b in self.batch for n in b.notices], self.user)
+        _bulk(SupportContact, [c for b in self.batch for c in b.contacts], self.user)
+        for built in self.batch:
+            for index, earlier in built.links.items():
+                built.notices[index].supersedes = built.notices[earlier]
+                built.notices[index].save(update_fields=["supersedes"])
+        self.imported += [i.pk for i in incidents]
+        self.batch = []
+        if self.progress:
+            self.progress(len(self.imported))
+
+    def _log(self, log: Node, incident: Incident) -> None:
         excerpt = LogExcerpt(
             incident=incident,
             name=log.text("name", required=True),
@@ -537,18 +826,36 @@ def _import_incident(node: Node, providers, services, seen_uids: dict[uuid.UUID,
                 raise log.fail("time_zone", f"{zone!r} is not a time zone") from None
         if year is not None and (problem := bounds.year_problem(year)):
             raise log.fail("year", problem)
-        data = _log_bytes(log)
+        blocks = _log_blocks(log)
         _check(log, excerpt)
-        excerpt.sha256 = sha256_hex(data)
-        written.add(log_upload_path(excerpt, excerpt.name))
-        excerpt.store(data)
+        with tempfile.NamedTemporaryFile(dir=_incoming(), prefix=f"import-{os.getpid()}-log-") as copy:
+            digest = hashlib.sha256()
+            for block in blocks:  # decoded (and checked) as it is written: never whole
+                digest.update(block)
+                copy.write(block)
+            copy.flush()
+            excerpt.sha256 = digest.hexdigest()
+            self.written.add(log_upload_path(excerpt, excerpt.name))
+            copy.seek(0)
+            excerpt.store_stream(read_blocks(copy))
         _check_hash(log, excerpt.sha256)
         try:
             read_excerpt(excerpt, zone, year)
         except DatabaseError as exc:
             raise log.fail("raw_text", f"a line the database cannot store ({exc.__class__.__name__})") from None
-        enqueue_indexing(excerpt)
-    return True
+
+
+def _bulk(model, objects: list, user) -> None:
+    if objects:
+        model.objects.bulk_create(objects, batch_size=500)
+        model.history.bulk_history_create(objects, batch_size=500, default_user=user)
+
+
+def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
+    name = node.text("provider", required=True)
+    if name_key(name) not in providers:
+        raise node.fail("provider", f"no provider named {name!r} in the document or the journal")
+    return providers[name_key(name)]
 
 
 def _kept(node: Node) -> dict[str, Any]:
@@ -561,14 +868,14 @@ def _kept(node: Node) -> dict[str, Any]:
     return {"removed_at": at, "removed_by": by, "removal_reason": node.text("removal_reason")[:500] or "removed"}
 
 
-def _link_versions(nodes: list[Node], notices: list[ProviderNotice]) -> None:
+def _version_links(nodes: list[Node], count: int) -> dict[int, int]:
     """``supersedes``: the position, in the same list, of the notice a notice corrects."""
     links: dict[int, int] = {}
     for index, node in enumerate(nodes):
         earlier = node.integer("supersedes")
         if earlier is None:
             continue
-        if not 0 <= earlier < len(notices) or earlier in links.values():
+        if not 0 <= earlier < count or earlier in links.values():
             raise node.fail("supersedes", "not the position of another notice of this incident, once")
         links[index] = earlier
         step = earlier
@@ -576,41 +883,70 @@ def _link_versions(nodes: list[Node], notices: list[ProviderNotice]) -> None:
             step = links[step]
             if step == index:
                 raise node.fail("supersedes", "notices cannot supersede each other in a loop")
-    for index, earlier in links.items():
-        notices[index].supersedes = notices[earlier]
-        notices[index].save(update_fields=["supersedes"])
+    return links
 
 
-def _import_contact(node: Node, provider: Provider, incident: Incident | None) -> None:
-    _save(
-        node,
-        SupportContact(
-            provider=provider,
-            incident=incident,
-            channel=node.choice("channel", SupportContact.Channel),
-            initiated_by=node.choice("initiated_by", SupportContact.InitiatedBy, "user"),
-            opened_at=node.moment("opened_at", required=True),
-            first_response_at=node.moment("first_response_at"),
-            resolved_at=node.moment("resolved_at"),
-            ticket_ref=node.text("ticket_ref"),
-            agent=node.text("agent"),
-            summary=node.text("summary"),
-            outcome=node.text("outcome"),
-            helpfulness=node.integer("helpfulness"),
-        ),
+def _contact(node: Node, provider: Provider, incident: Incident | None) -> SupportContact:
+    contact = SupportContact(
+        provider=provider,
+        incident=incident,
+        channel=node.choice("channel", SupportContact.Channel),
+        initiated_by=node.choice("initiated_by", SupportContact.InitiatedBy, "user"),
+        opened_at=node.moment("opened_at", required=True),
+        first_response_at=node.moment("first_response_at"),
+        resolved_at=node.moment("resolved_at"),
+        ticket_ref=node.text("ticket_ref"),
+        agent=node.text("agent"),
+        summary=node.text("summary"),
+        outcome=node.text("outcome"),
+        helpfulness=node.integer("helpfulness"),
     )
+    _check(node, contact)
+    return contact
 
 
-def _log_bytes(node: Node) -> bytes:
+def _log_blocks(node: Node) -> Iterator[bytes]:
+    """The log's bytes, a block at a time. A short string is decoded (and refused) at once,
+    as before; a long one (spilled by the reader) as its blocks are written."""
+    if not isinstance(node.value, dict):
+        raise DocumentError(f"{node.path}: not an object")
+    reader = _reader.get()
     if node.value.get("raw_base64") is not None:
-        try:
-            return base64.b64decode(node.text("raw_base64"), validate=True)
-        except (binascii.Error, ValueError):
-            raise node.fail("raw_base64", "not base64") from None
-    text = node.text("raw_text", required=True)
-    if problem := bounds.unicode_problem(text):  # NUL may stand in a log: it is kept as bytes
-        raise node.fail("raw_text", problem)
-    return text.encode("utf-8")
+        spilled = reader.spilled(node.value["raw_base64"]) if reader else None
+        if spilled is None:
+            try:
+                return iter([base64.b64decode(node.text("raw_base64"), validate=True)])
+            except (binascii.Error, ValueError):
+                raise node.fail("raw_base64", "not base64") from None
+        return _base64_blocks(node, spilled)
+    spilled = reader.spilled(node.value.get("raw_text")) if reader else None
+    if spilled is None:
+        text = node.text("raw_text", required=True)
+        if problem := bounds.unicode_problem(text):  # NUL may stand in a log: it is kept as bytes
+            raise node.fail("raw_text", problem)
+        return iter([text.encode("utf-8")])
+    return _text_blocks(node, spilled)
+
+
+def _text_blocks(node: Node, spilled: jsonstream.Spilled) -> Iterator[bytes]:
+    for piece in spilled.pieces():
+        if problem := bounds.unicode_problem(piece):
+            raise node.fail("raw_text", problem)
+        yield piece.encode("utf-8")
+
+
+def _base64_blocks(node: Node, spilled: jsonstream.Spilled) -> Iterator[bytes]:
+    rest = ""
+    try:
+        for piece in spilled.pieces():
+            text = rest + piece
+            whole = len(text) - len(text) % 4
+            yield base64.b64decode(text[:whole], validate=True)
+            rest = text[whole:]
+        if rest:
+            yield base64.b64decode(rest, validate=True)
+    except (binascii.Error, ValueError):
+        raise node.fail("raw_base64", "not base64") from None
 
 
 def _check_hash(node: Node, actual: str) -> None:

@@ -1,6 +1,7 @@
 """Work done off the request, on a worker (`manage.py worker`, django.tasks with the
 django-tasks-db backend): reading a log excerpt's lines after an upload or a "read again",
-then putting them into SQLite's text index (journal.logs.search; the viewer scans until then).
+then putting them into SQLite's text index (journal.logs.search; the viewer scans until then);
+and the jobs of journal.jobs (accepting all suggestions, exporting and importing the journal).
 
 The excerpt's state says where its reading stands: queued → reading → read (or failed, with
 the reason). The lines, the counts and the "read" state are written in the importer's one
@@ -10,18 +11,22 @@ transaction, so a worker killed half-way leaves the lines as they were and the e
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
+from journal.acting import acting_as
 from journal.logs import search
 from journal.logs.importer import read_excerpt
 from journal.logs.lines import LogReadError
-from journal.models import LogExcerpt
+from journal.models import Job, LogExcerpt
 
 State = LogExcerpt.State
 
@@ -106,3 +111,110 @@ def requeue_stalled() -> list[LogExcerpt]:
     for excerpt in stalled:
         enqueue_reading(excerpt, excerpt.reading_zone or None, excerpt.reading_year)
     return stalled
+
+
+# ------------------------------------------------------------------ jobs asked for on a page
+#
+# A job's work and its "done" are committed together where the work is in the database
+# (accepting, importing): a worker killed before the commit leaves nothing and the job
+# running; after it, the job done. Either way running it again is safe (accepting is a
+# conditional update per suggestion; an import skips the incidents it has). An export is
+# written under a temporary name and renamed once complete.
+
+Kind = Job.Kind
+JobState = Job.State
+
+
+def enqueue_job(job: Job) -> None:
+    """Queue the job (already saved). With the database backend its task row is committed
+    with the job's, or not at all; the ImmediateBackend runs it here and now."""
+    run_job.enqueue(job.pk)
+
+
+@task()
+def run_job(job_id: int) -> str:
+    """Do the job; returns its state. A job gone, or finished already (queued twice), is left alone."""
+    claimed = Job.objects.filter(pk=job_id, state__in=[JobState.QUEUED, JobState.RUNNING]).update(
+        state=JobState.RUNNING, state_since=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "skipped"
+    from journal.portability import DocumentError  # it queues text indexing from here
+
+    job = Job.objects.select_related("incident", "requested_by").get(pk=job_id)
+    try:
+        RUNNERS[job.kind](job)
+    except DocumentError as exc:
+        _job_failed(job, str(exc))
+    except Exception as exc:
+        _job_failed(job, f"unexpected error ({type(exc).__name__}); see the worker's log")
+        raise
+    finally:
+        cache.delete(job.progress_key)
+    return Job.objects.values_list("state", flat=True).get(pk=job_id)
+
+
+def _job_done(job: Job, result: dict, **changes) -> None:
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.DONE, result=result, finished_at=timezone.now(), state_since=timezone.now(), **changes
+    )
+
+
+def _job_failed(job: Job, reason: str) -> None:
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, failure=reason, finished_at=now, state_since=now)
+
+
+def _accept_all(job: Job) -> None:
+    with acting_as(job.requested_by), transaction.atomic():
+        accepted, skipped = job.incident.accept_suggestions()
+        _job_done(job, {"accepted": accepted, "skipped": skipped})
+
+
+def _export(job: Job) -> None:
+    from journal.portability import write_document
+
+    folder = Path(settings.DATA_DIR) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"exports/journal-{timezone.now():%Y%m%d-%H%M%S}-{job.pk}.json"
+    target = Path(settings.DATA_DIR) / name
+    partial = folder / f".job-{job.pk}.partial"  # a killed export's leftover is overwritten
+    with partial.open("w", encoding="utf-8") as fh:
+        write_document(fh, progress=lambda done, total: job.report(done))
+    os.replace(partial, target)
+    _job_done(job, {"incidents": job.progress}, file=name, size=target.stat().st_size)
+
+
+def _import(job: Job) -> None:
+    from journal.portability import import_file
+
+    with job.path.open("rb") as fh, transaction.atomic():
+        counts = import_file(fh, progress=job.report, user=job.requested_by)
+        _job_done(job, counts)
+
+
+RUNNERS = {Kind.ACCEPT_ALL: _accept_all, Kind.EXPORT: _export, Kind.IMPORT: _import}
+
+
+def requeue_stalled_jobs() -> list[Job]:
+    """Queue again every job running with no sign of life for JOB_STALLED_AFTER seconds (its
+    worker was killed or lost): nothing of it was committed, so it starts again."""
+    limit = timezone.now() - timedelta(seconds=settings.JOB_STALLED_AFTER)
+    stalled = [job for job in Job.objects.filter(state=JobState.RUNNING) if job.last_sign_of_life() <= limit]
+    for job in stalled:
+        Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(state=JobState.QUEUED, state_since=timezone.now())
+        enqueue_job(job)
+    return stalled
+
+
+def remove_expired_files() -> int:
+    """Delete the files of exports and imports finished more than JOB_FILES_KEEP_HOURS ago;
+    how many."""
+    limit = timezone.now() - timedelta(hours=settings.JOB_FILES_KEEP_HOURS)
+    expired = Job.objects.filter(finished_at__lt=limit).exclude(file="")
+    count = 0
+    for job in expired:
+        job.path.unlink(missing_ok=True)
+        Job.objects.filter(pk=job.pk).update(file="")
+        count += 1
+    return count

@@ -10,6 +10,7 @@ from journal.views import (
     housekeeping,
     incident_page,
     incidents,
+    journal_io,
     logs,
     preferences,
     providers,
@@ -62,6 +63,12 @@ urlpatterns = [
     path("incidents/<int:pk>/logs/<int:item>/", logs.log_excerpt, name="log_excerpt"),
     path("incidents/<int:pk>/logs/<int:item>/read/", logs.log_reread, name="log_reread"),
     path("incidents/<int:pk>/suggestions/accept-all/", logs.suggestions_accept_all, name="suggestions_accept_all"),
+    path(
+        "incidents/<int:pk>/suggestions/accept-all/<int:job>/", journal_io.accept_all_status, name="accept_all_status"
+    ),  # noqa: E501
+    path("journal/export/", journal_io.journal_export, name="journal_export"),
+    path("journal/export/<int:pk>/download/", journal_io.journal_export_download, name="journal_export_download"),
+    path("journal/import/", journal_io.journal_import, name="journal_import"),
     path("incidents/<int:pk>/suggestions/<int:suggestion>/accept/", logs.suggestion_accept, name="suggestion_accept"),
     path(
         "incidents/<int:pk>/suggestions/<int:suggestion>/dismiss/", logs.suggestion_dismiss, name="suggestion_dismiss"

@@ -8,8 +8,11 @@ nothing for that index: the worker puts an excerpt's lines in after the reading 
 (``index_text``, one INSERT … SELECT) and marks the excerpt ``text_indexed_at``; until then the
 excerpt's text is scanned. Common text is scanned in line order, where a page of matches is
 near; needles of one or two characters have no trigram and are scanned too. On PostgreSQL a
-``pg_trgm`` GIN index on ``UPPER(message)`` serves ``icontains`` as it is, kept by the
-database itself. Both indexes are made by the log_search migration.
+side table of the same name (line id, excerpt, message) with a ``pg_trgm`` GIN index on
+``UPPER(message)`` is filled by the same worker step (kept out of the reading: maintaining that
+index as the lines went in tripled the database's work), and names the excerpt's lines whose
+message is LIKE the needle, as ``icontains`` compares. SQLite's index is made by the
+log_search migration, PostgreSQL's by 0008_heavyio.
 
 Times: a time range becomes a range of line numbers through the ``(excerpt, at)`` index (from
 the first line written at or after the start, in time order, up to the first written after the
@@ -22,6 +25,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from journal.models import LogExcerpt, LogLine
@@ -38,7 +42,17 @@ def containing(excerpt: LogExcerpt, needle: str) -> QuerySet[LogLine]:
     if not needle:
         return lines
     lines = lines.filter(message__icontains=needle)
-    if connection.vendor != "sqlite" or len(needle) < TRIGRAM or excerpt.text_indexed_at is None:
+    if len(needle) < TRIGRAM or excerpt.text_indexed_at is None:
+        return lines
+    if connection.vendor == "postgresql":
+        pattern = f"%{connection.ops.prep_for_like_query(needle)}%"
+        return lines.filter(
+            id__in=RawSQL(
+                f"SELECT id FROM {TEXT_TABLE} WHERE excerpt_id = %s AND UPPER(message) LIKE UPPER(%s)",
+                [excerpt.pk, pattern],
+            )
+        )
+    if connection.vendor != "sqlite":
         return lines
     with connection.cursor() as cursor:
         cursor.execute(
@@ -55,11 +69,21 @@ def containing(excerpt: LogExcerpt, needle: str) -> QuerySet[LogLine]:
 
 
 def index_text(excerpt_id: int) -> int:
-    """Put a read excerpt's lines into SQLite's text index and mark it indexed; returns how
-    many lines went in. An excerpt gone, not read (a reading queued or under way) or indexed
-    already is left alone; so is every excerpt on PostgreSQL."""
-    if connection.vendor != "sqlite":
+    """Put a read excerpt's lines into the text index and mark it indexed; returns how many
+    lines went in. An excerpt gone, not read (a reading queued or under way) or indexed already
+    is left alone."""
+    if connection.vendor not in ("sqlite", "postgresql"):
         return 0
+    if connection.vendor == "postgresql":
+        insert = (
+            f"INSERT INTO {TEXT_TABLE} (id, excerpt_id, message) SELECT id, excerpt_id, message "
+            f"FROM {LogLine._meta.db_table} WHERE excerpt_id = %s"
+        )
+    else:
+        insert = (
+            f"INSERT INTO {TEXT_TABLE}(rowid, message) SELECT id, message FROM {LogLine._meta.db_table} "
+            "WHERE excerpt_id = %s"
+        )
     with transaction.atomic():
         marked = LogExcerpt.all_objects.filter(
             pk=excerpt_id, state=LogExcerpt.State.READ, text_indexed_at__isnull=True
@@ -67,11 +91,7 @@ def index_text(excerpt_id: int) -> int:
         if not marked:
             return 0
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {TEXT_TABLE}(rowid, message) SELECT id, message FROM {LogLine._meta.db_table} "
-                "WHERE excerpt_id = %s",
-                [excerpt_id],
-            )
+            cursor.execute(insert, [excerpt_id])
             return cursor.rowcount
 
 

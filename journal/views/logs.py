@@ -10,18 +10,18 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget, trigger_client_event
 
 from journal.forms import LocalDateTimeField, ZoneInput, read_in_zone
 from journal.logs import search
-from journal.models import Incident, LogExcerpt, LogLine, LogSuggestion
-from journal.tasks import enqueue_reading
+from journal.models import Incident, Job, LogExcerpt, LogLine, LogSuggestion
+from journal.tasks import enqueue_job, enqueue_reading
 from journal.timezones import validate_time_zone
 from journal.views.access import incident_for_change, incident_for_page
 from journal.views.incident_page import incident_changed, render_incident
+from journal.views.journal_io import say_accepted
 
 WINDOW = 200
 
@@ -201,17 +201,20 @@ def suggestion_use_log_time(request: HttpRequest, pk: int, suggestion: int) -> H
 
 @require_POST
 def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
-    """Accept every pending suggestion except those matching an event on the timeline (they
-    wait for the user's choice: accepting them would add near-duplicates)."""
+    """Queue accepting every pending suggestion except those matching an event on the timeline
+    (they wait for the user's choice: accepting them would add near-duplicates); a worker does
+    it (journal.tasks.run_job) while the page says "Accepting…". Asked again while it runs,
+    the same job goes on."""
     incident = incident_for_change(request, pk)
-    accepted, skipped = incident.accept_suggestions()
-    message = f"Accepted {accepted} suggested event{pluralize(accepted)}."
-    if skipped:
-        message += (
-            f" Skipped {skipped} that match{pluralize(skipped, 'es,')} events already on your timeline: "
-            "choose for each whose time to keep."
-        )
-    messages.success(request, message)  # with htmx: out of band into the page's messages
+    job = Job.objects.filter(
+        kind=Job.Kind.ACCEPT_ALL, incident=incident, state__in=[Job.State.QUEUED, Job.State.RUNNING]
+    ).first()
+    if job is None:
+        job = Job.objects.create(kind=Job.Kind.ACCEPT_ALL, incident=incident, requested_by=request.user)
+        enqueue_job(job)
+        job.refresh_from_db()
+    if job.is_finished and not request.htmx:  # run at once (no worker); with htmx the page says why
+        say_accepted(request, job)
     return incident_changed(request, incident, "log-suggestions")
 
 

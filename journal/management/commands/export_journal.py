@@ -1,9 +1,10 @@
-import json
+import os
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from journal.portability import export_document
+from journal.portability import write_document
 
 
 class Command(BaseCommand):
@@ -13,10 +14,18 @@ class Command(BaseCommand):
         parser.add_argument("file", nargs="?", help="Where to write; standard output when left out.")
 
     def handle(self, *args, file=None, **options):
-        text = json.dumps(export_document(), ensure_ascii=False, indent=2) + "\n"
+        """Streamed: incidents a chunk at a time, logs a block at a time. A FILE is written
+        beside itself under a temporary name and renamed once complete, so it is never seen
+        half-written."""
         if file in (None, "-"):
-            sys.stdout.write(text)
-        else:
-            with open(file, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            self.stderr.write(f"Exported to {file}.")
+            write_document(sys.stdout)
+            return
+        target = Path(file)
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
+            with partial.open("w", encoding="utf-8") as fh:
+                write_document(fh)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        self.stderr.write(f"Exported to {file}.")

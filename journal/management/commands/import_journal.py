@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from journal.portability import DocumentError, import_document, parse
+from journal.portability import DocumentError, import_file
 
 
 class Command(BaseCommand):
@@ -10,15 +10,20 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args, file, **options):
+        """Read as it is imported (journal.jsonstream): memory stays flat whatever the size."""
         try:
-            with open(file, encoding="utf-8") as fh:
-                text = fh.read()
+            fh = open(file, "rb")  # noqa: SIM115  (closed below, after the import)
         except OSError as exc:
             raise CommandError(f"{file}: {exc.strerror}") from None
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{file}: not UTF-8 ({exc})") from None
+        progress = None
+        if options["verbosity"] >= 2:
+
+            def progress(incidents: int) -> None:
+                self.stderr.write(f"imported {incidents} incidents")
+
         try:
-            counts = import_document(parse(text))
+            with fh:
+                counts = import_file(fh, progress=progress)
         except DocumentError as exc:
             raise CommandError(f"{file}: {exc}; nothing was imported") from None
         self.stdout.write(
