@@ -318,7 +318,7 @@ def test_the_phone_header_is_one_row_and_its_menu_holds_everything(browser, live
     assert header["height"] <= 64, header  # was ~310 of 844 px
     assert not page.locator("header.site nav").is_visible()
     page.click("details.menu > summary")  # works without JavaScript: a <details>
-    for name in ("Dashboard", "Incidents", "Providers", "Users", "Password", "Other…"):
+    for name in ("Dashboard", "Incidents", "Providers", "Users", "Account", "Other…"):
         box = page.get_by_role("link", name=name, exact=True).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width and box["height"] >= 24, (name, box)
     zone = page.locator("#viewer-zone").bounding_box()

@@ -213,7 +213,7 @@ def suggestions_accept_all(request: HttpRequest, pk: int) -> HttpResponse:
         job = Job.objects.create(kind=Job.Kind.ACCEPT_ALL, incident=incident, requested_by=request.user)
         enqueue_job(job)
         job.refresh_from_db()
-    if job.is_finished and not request.htmx:  # run at once (no worker); with htmx the page says why
+    if job.is_finished:  # run at once (no worker): said now (with htmx, out of band into the messages)
         say_accepted(request, job)
     return incident_changed(request, incident, "log-suggestions")
 
