@@ -446,28 +446,6 @@ class Incident(Versioned, Removable):
     def removed_log_excerpts(self):
         return LogExcerpt.all_objects.filter(incident=self, removed_at__isnull=False).select_related("removed_by")
 
-    def log_context(self, radius: int = 3) -> dict[int, list[LogLine]]:
-        """For each event accepted from a log line: that line and ``radius`` lines either side
-        (one query for all events)."""
-        linked = [(e.pk, e.log_line) for e in self.events.all() if e.log_line_id]
-        if not linked:
-            return {}
-        wanted = {
-            (line.excerpt_id, n) for _, line in linked for n in range(line.number - radius, line.number + radius + 1)
-        }
-        lines = LogLine.objects.filter(
-            excerpt_id__in={excerpt for excerpt, _ in wanted}, number__in={n for _, n in wanted}
-        ).order_by("number")
-        by_place = {(line.excerpt_id, line.number): line for line in lines}
-        return {
-            event: [
-                by_place[(line.excerpt_id, n)]
-                for n in range(line.number - radius, line.number + radius + 1)
-                if (line.excerpt_id, n) in by_place
-            ]
-            for event, line in linked
-        }
-
 
 class TimelineEvent(Versioned):
     class Type(models.TextChoices):

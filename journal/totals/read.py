@@ -14,11 +14,6 @@ from journal.timezones import get_zone
 from journal.totals.models import ServiceDowntime, unpack
 
 
-def with_totals(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-    """Incidents that read their totals from the stored row (no events or notices fetched)."""
-    return incidents.select_related("stored_totals")
-
-
 def services_with_downtime(services: QuerySet[Service]) -> QuerySet[Service]:
     """Services with their stored per-year downtime (the merged stretches left in the database)."""
     return services.select_related("stored_downtime").defer("stored_downtime__down")
