@@ -409,15 +409,20 @@ def main(incidents: int) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import transaction
+
+    from journal.roles import Role
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     with transaction.atomic():
         counts = generate(incidents)
         password = make_password(PASSWORD)
-        get_user_model().objects.bulk_create(get_user_model()(username=u, password=password) for u in USERS)
+        users = get_user_model().objects.bulk_create(get_user_model()(username=u, password=password) for u in USERS)
+        editors, _ = Group.objects.get_or_create(name=Role.EDITOR)  # writers: a user in no group only reads
+        editors.user_set.add(*users)
     print(json.dumps(counts))
 
 
