@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py demo
+	DEBUG=1 $(BIN)/python manage.py demo --address $(ADDRESS)
 	@# One worker reads uploaded logs and polls status sources beside the server, and `watch`
 	@# queues the polls that are due; Ctrl-C (or the server ending) stops all three.
 	DEBUG=1 $(BIN)/python manage.py worker --no-reload & worker=$$!; \

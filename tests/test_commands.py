@@ -30,6 +30,14 @@ def test_demo_loads_the_seed_once_and_creates_one_demo_account(settings, tmp_pat
     assert get_user_model().objects.get(username="demo").check_password(password)
 
 
+def test_demo_names_the_address_the_server_listens_on(settings, tmp_path, capsys):
+    settings.DATA_DIR = tmp_path
+    call_command("demo")
+    assert "Sign in at http://127.0.0.1:8000/ as user 'demo'" in capsys.readouterr().out
+    call_command("demo", "--address", "0.0.0.0:9000")  # make run ADDRESS=0.0.0.0:9000
+    assert "Sign in at http://0.0.0.0:9000/ as user 'demo'" in capsys.readouterr().out
+
+
 def test_report_json_gives_the_seed_numbers(seed, capsys):
     call_command("report", "--format", "json")
     rows = {row["kind"]: row for row in json.loads(capsys.readouterr().out)}

@@ -15,17 +15,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-account", action="store_true", help="Only load the data.")
+        parser.add_argument(
+            "--address", default="127.0.0.1:8000", help="Where the server listens, for the sign-in line."
+        )
 
-    def handle(self, *args, no_account: bool = False, **options):
+    def handle(self, *args, no_account: bool = False, address: str = "127.0.0.1:8000", **options):
         counts = demo.load()
         if counts["incidents"]:
             self.stdout.write(f"Demo data loaded: {counts['incidents']} incidents.")
         else:
             self.stdout.write("Demo data already present; nothing changed.")
         if not no_account:
-            self.stdout.write(self._account())
+            self.stdout.write(self._account(address))
 
-    def _account(self) -> str:
+    def _account(self, address: str) -> str:
         """Create 'demo' (an admin) once with a random password kept in DATA_DIR; say how to sign in."""
         users = get_user_model()
         password_file = settings.DATA_DIR / "demo-password.txt"
@@ -38,10 +41,10 @@ class Command(BaseCommand):
         if password_file.exists():
             password = password_file.read_text().strip()
             return (
-                f"Sign in at http://127.0.0.1:8000/ as user '{USERNAME}' with password '{password}' "
+                f"Sign in at http://{address}/ as user '{USERNAME}' with password '{password}' "
                 f"(kept in {password_file})."
             )
         return (
-            f"Sign in at http://127.0.0.1:8000/ as user '{USERNAME}' with the password set earlier "
+            f"Sign in at http://{address}/ as user '{USERNAME}' with the password set earlier "
             f"(reset it with: python manage.py changepassword {USERNAME})."
         )
