@@ -481,5 +481,7 @@ def test_a_viewer_makes_tokens_that_only_read_and_cannot_revoke_others(client, a
     assert others.is_active
 
 
-def test_the_user_menu_links_the_tokens_page(client_alice):
-    assert f'href="{reverse("api_tokens")}"' in client_alice.get("/").content.decode()
+def test_the_account_page_in_the_user_menu_links_the_tokens_page(client_alice):
+    assert f'href="{reverse("password_change")}">Account</a>' in client_alice.get("/").content.decode()
+    account = client_alice.get(reverse("password_change")).content.decode()
+    assert f'href="{reverse("api_tokens")}"' in account and f'href="{reverse("feed_tokens")}"' in account
