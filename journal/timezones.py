@@ -18,7 +18,7 @@ def get_zone(name: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long for a file
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 

@@ -31,3 +31,16 @@ def test_unknown_zones_are_refused_with_a_clear_message(name):
 def test_known_zones_pass():
     validate_time_zone("Asia/Tokyo")
     validate_time_zone("UTC")
+
+
+def test_a_name_too_long_for_a_file_is_refused_like_any_unknown_zone(monkeypatch):
+    """With the `tzdata` package installed, zoneinfo opens a resource named after the zone, and
+    an overlong name fails with OSError (ENAMETOOLONG) rather than ZoneInfoNotFoundError."""
+    from journal import timezones
+
+    def too_long(name):
+        raise OSError(36, "File name too long", name)
+
+    monkeypatch.setattr(timezones, "ZoneInfo", too_long)
+    with pytest.raises(ValidationError, match="is not a time zone"):
+        validate_time_zone("Asia/" + "x" * 300)
