@@ -4,7 +4,6 @@ database alone cannot rebuild a link; each link expires and can be revoked."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,12 +11,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from journal.secret_tokens import Revocable, token_digest
+
 DEFAULT_DAYS = 14
 MAX_DAYS = 365
 
 
 def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return token_digest(token, errors="strict")
 
 
 class ShareLinkQuerySet(models.QuerySet):
@@ -29,7 +30,7 @@ class ShareLinkQuerySet(models.QuerySet):
         return self.active().select_related("incident").filter(token_sha256=_digest(token)).first()
 
 
-class ShareLink(models.Model):
+class ShareLink(Revocable, models.Model):
     incident = models.ForeignKey("journal.Incident", on_delete=models.CASCADE, related_name="share_links")
     token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
     note = models.CharField(max_length=200, blank=True, help_text="Who it was sent to.")
@@ -64,8 +65,3 @@ class ShareLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
-
-    def revoke(self) -> None:
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])

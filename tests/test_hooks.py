@@ -12,9 +12,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from journal.hooks.models import HookDelivery, HookFormat, HookMessage, WebHook, token_digest
+from journal.hooks.models import HookDelivery, HookFormat, HookMessage, WebHook
 from journal.models import Incident, TimelineEvent
 from journal.roles import Role
+from journal.secret_tokens import token_digest
 from tests.factories import EventFactory, IncidentFactory, ServiceFactory, UserFactory
 from tests.helpers import text_of
 

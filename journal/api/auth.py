@@ -40,7 +40,7 @@ class ApiTokenMiddleware:
     def __call__(self, request):
         if request.path_info.startswith(API_PREFIX) and (token := token_for(request)) is not None:
             request.user = token.user
-            token.touch()
+            token.note_use()
             if request.method not in SAFE_METHODS and not may_write(token):
                 why = (
                     "This token is read-only."

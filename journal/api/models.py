@@ -4,22 +4,17 @@ time of each request (a viewer's token reads only); a token made read-only never
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from journal.secret_tokens import UseNoted, token_digest
+
 __all__ = ["ApiToken"]
 
 TOKEN_PREFIX = "ij_"
-LAST_USED_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -32,7 +27,7 @@ class ApiTokenQuerySet(models.QuerySet):
         return self.active().select_related("user").filter(token_sha256=token_digest(token)).first()
 
 
-class ApiToken(models.Model):
+class ApiToken(UseNoted, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, help_text="What uses it, e.g. “backup script”.")
     token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
@@ -57,19 +52,3 @@ class ApiToken(models.Model):
             user=user, name=name, read_only=read_only, token_sha256=token_digest(token), prefix=token[:10]
         )
         return item, token
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-    def revoke(self) -> None:
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
-
-    def touch(self) -> None:
-        """Note the use, at most once a minute (a read should not write on every request)."""
-        now = timezone.now()
-        if self.last_used_at is None or now - self.last_used_at > LAST_USED_EVERY:
-            ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
-            self.last_used_at = now

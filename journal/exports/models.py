@@ -5,16 +5,17 @@ nothing (404)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from journal.secret_tokens import UseNoted, token_digest
+
 
 def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+    return token_digest(token, errors="surrogatepass")
 
 
 class FeedTokenQuerySet(models.QuerySet):
@@ -28,7 +29,7 @@ class FeedTokenQuerySet(models.QuerySet):
         return self.active().filter(token_sha256=_digest(token)).first()
 
 
-class FeedToken(models.Model):
+class FeedToken(UseNoted, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_tokens")
     name = models.CharField(max_length=100, blank=True, help_text="Where it is used, e.g. “phone calendar”.")
     token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
@@ -49,19 +50,3 @@ class FeedToken(models.Model):
         """A new token and its secret (shown once: only its hash is kept)."""
         secret = secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, token_sha256=_digest(secret)), secret
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-    def revoke(self) -> None:
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
-
-    def used(self) -> None:
-        """Note the use, at most once a minute (a calendar polls)."""
-        now = timezone.now()
-        if self.last_used_at is None or (now - self.last_used_at).total_seconds() > 60:
-            FeedToken.objects.filter(pk=self.pk).update(last_used_at=now)
-            self.last_used_at = now

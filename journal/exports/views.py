@@ -119,7 +119,7 @@ def _token_or_404(secret: str) -> FeedToken:
     token = FeedToken.objects.find(secret)
     if token is None:
         raise Http404("No such feed.")
-    token.used()
+    token.note_use()
     return token
 
 

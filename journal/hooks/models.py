@@ -3,7 +3,6 @@ messages already applied (so a retry of the same message changes nothing)."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -11,13 +10,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from journal.secret_tokens import Revocable, token_digest
+
 __all__ = ["HookDelivery", "HookFormat", "HookMessage", "WebHook"]
 
 TOKEN_PREFIX = "wh_"
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 class HookFormat(models.TextChoices):
@@ -38,7 +35,7 @@ class WebHookQuerySet(models.QuerySet):
         return self.active().select_related("service").filter(token_sha256=token_digest(token)).first()
 
 
-class WebHook(models.Model):
+class WebHook(Revocable, models.Model):
     """A secret ingest URL (``/hooks/<token>/``) of one service. Only the token's SHA-256 is
     kept: the URL is shown once, when made or rotated."""
 
@@ -61,10 +58,6 @@ class WebHook(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_format_display()})"
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
     def new_token(self) -> str:
         """Give the hook a fresh token (the old one stops working) and return it, unsaved."""
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -83,11 +76,6 @@ class WebHook(models.Model):
         self.rotated_at = timezone.now()
         self.save(update_fields=["token_sha256", "prefix", "rotated_at"])
         return token
-
-    def revoke(self) -> None:
-        if self.revoked_at is None:
-            self.revoked_at = timezone.now()
-            self.save(update_fields=["revoked_at"])
 
     def ingest_path(self, token: str) -> str:
         return reverse("hook_ingest", args=[token])
