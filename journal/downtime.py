@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from django.utils.translation import gettext
+
 DOWN = "down"
 UP = "up"
 DEGRADED = "degraded"
@@ -223,22 +225,24 @@ def reconcile(
 
 
 def format_duration(value: timedelta | float | None) -> str:
-    """3h 01m; 2d 03h 05m past a day; 27m under an hour; 0m for none; minutes rounded down."""
+    """3h 01m; 2d 03h 05m past a day; 27m under an hour; 0m for none; minutes rounded down.
+    In the active language: 3時間01分 in Japanese (the formats are in the catalogue)."""
     if value is None:
         return "—"
     seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
     sign = "−" if seconds < 0 else ""
     seconds = abs(seconds)
     if 0 < seconds < 60:
-        return f"{sign}<1m"
+        return sign + gettext("<1m")
     minutes = int(seconds // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
+    parts = {"days": days, "hours": hours, "minutes": minutes}
     if days:
-        return f"{sign}{days}d {hours:02d}h {minutes:02d}m"
+        return sign + gettext("%(days)dd %(hours)02dh %(minutes)02dm") % parts
     if hours:
-        return f"{sign}{hours}h {minutes:02d}m"
-    return f"{sign}{minutes}m"
+        return sign + gettext("%(hours)dh %(minutes)02dm") % parts
+    return sign + gettext("%(minutes)dm") % parts
 
 
 def by_year(intervals: Iterable[Interval], zone: tzinfo) -> dict[int, timedelta]:

@@ -1,23 +1,30 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 
+from journal.preferences import Preferences
 from journal.roles import may_request
 from journal.timezones import get_zone
 
 VIEWER_TZ_COOKIE = "viewer_tz"
 
 
-class ViewerTimeZoneMiddleware:
-    """Show times in the zone the viewer chose (a cookie), else in settings.TIME_ZONE."""
+class ViewerPreferencesMiddleware:
+    """Show the page in the signed-in user's own language and zone (journal.preferences), else
+    in the browser's language (LocaleMiddleware) and the zone cookie, else in TIME_ZONE."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        chosen = Preferences.of(request.user) if request.user.is_authenticated else None
+        if chosen and chosen.language:
+            translation.activate(chosen.language)  # LocaleMiddleware answers Content-Language from it
+            request.LANGUAGE_CODE = chosen.language
+        name = (chosen and chosen.time_zone) or request.COOKIES.get(VIEWER_TZ_COOKIE, settings.TIME_ZONE)
         try:
-            zone = get_zone(request.COOKIES.get(VIEWER_TZ_COOKIE, settings.TIME_ZONE))
+            zone = get_zone(name)
         except ValueError:
             zone = get_zone(settings.TIME_ZONE)
         request.viewer_zone = zone
@@ -53,7 +60,7 @@ class RoleMiddleware:
         if not request.user.is_authenticated:
             return None
         if not may_request(request.user, request.method, request.resolver_match.url_name):
-            raise PermissionDenied("Your role can read the journal but not change it.")
+            raise PermissionDenied(translation.gettext("Your role can read the journal but not change it."))
         return None
 
 

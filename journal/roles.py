@@ -29,6 +29,8 @@ VIEWER_WRITES = frozenset(
         "login",
         "logout",
         "set_time_zone",
+        "set_language",
+        "preferences",
         "password_change",
         "api_token_create",
         "api_token_revoke",

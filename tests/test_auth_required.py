@@ -10,6 +10,7 @@ PUBLIC |= {"hook_ingest"}  # monitor webhooks: the URL's token is the credential
 TOKEN_ONLY = "api/"  # the JSON API answers 401 without a bearer token (tests/test_api.py); its docs page is walked
 # feeds opened by secret token: tests/test_feeds.py
 PUBLIC |= {"feed_incidents_ics", "feed_incidents_atom", "feed_provider_ics", "feed_provider_atom"}
+PUBLIC |= {"set_language"}  # the language switch works before signing in (tests/test_i18n.py)
 SAMPLE_ARGS = {
     "pk": "1",
     "item": "1",

@@ -129,7 +129,7 @@ def test_a_viewer_reads_the_incident_page_without_write_controls(client_viewer, 
     ):
         assert control not in page, control
     actions = re.findall(r'<form[^>]*method="post"[^>]*action="([^"]*)"', page)
-    assert set(actions) == {"/time-zone/", "/logout/"}
+    assert set(actions) == {"/time-zone/", "/logout/", "/language/"}
 
 
 def test_an_editor_sees_the_write_controls(client_alice, seed):
