@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from journal.availability import Month
 from journal.downtime import format_duration
 
-MONTH_NAMES = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+def month_name(number: int) -> str:
+    """The month's short name in the active language: “Jan” / “1月”."""
+    return date_format(date(2000, number, 1), "M")
+
+
+def month_label(month: Month) -> str:
+    """The month with its year in the active language: “July 2012” / “2012年7月”."""
+    return date_format(date(month.year, month.month, 1), "YEAR_MONTH_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -51,10 +62,11 @@ class AxisTick:
 def downtime_axis(months: list[Month]) -> list[AxisTick]:
     """The value axis of the downtime chart: 0, half and all of the worst month."""
     worst = max((m.down for m in months), default=timedelta(0))
+    zero = AxisTick(0, format_duration(timedelta(0)))
     if worst <= timedelta(0):
-        return [AxisTick(0, "0m")]
+        return [zero]
     half = timedelta(seconds=round(worst.total_seconds() / 2))
-    return [AxisTick(0, "0m"), AxisTick(0.5, format_duration(half)), AxisTick(1, format_duration(worst))]
+    return [zero, AxisTick(0.5, format_duration(half)), AxisTick(1, format_duration(worst))]
 
 
 def downtime_bars(months: list[Month]) -> list[Bar]:
@@ -68,12 +80,18 @@ def downtime_bars(months: list[Month]) -> list[Bar]:
             x=round(PLOT_LEFT + i * slot + slot * 0.15, 3),
             width=round(slot * 0.7, 3),
             height=round(m.down.total_seconds() / worst * 100, 3),
-            label=MONTH_NAMES[m.month - 1] if len(months) <= 12 else (m.key if m.month == 1 else ""),
-            title=f"{m.key}: down {format_duration(m.down)}"
-            + (f", maintenance {format_duration(m.maintenance)}" if m.maintenance else ""),
+            label=month_name(m.month) if len(months) <= 12 else (m.key if m.month == 1 else ""),
+            title=_bar_title(m),
         )
         for i, m in enumerate(months)
     ]
+
+
+def _bar_title(m: Month) -> str:
+    values = {"month": month_label(m), "down": format_duration(m.down), "maintenance": format_duration(m.maintenance)}
+    if m.maintenance:
+        return _("%(month)s: down %(down)s, maintenance %(maintenance)s") % values
+    return _("%(month)s: down %(down)s") % values
 
 
 ROW = 26  # px per year in the calendar
@@ -99,7 +117,7 @@ class Cell:
 
 def month_columns() -> list[tuple[str, float]]:
     """(name, x of its centre in percent) for the calendar's header."""
-    return [(name, round(LABEL_WIDTH + (i + 0.5) * CELL_WIDTH, 3)) for i, name in enumerate(MONTH_NAMES)]
+    return [(month_name(i + 1), round(LABEL_WIDTH + (i + 0.5) * CELL_WIDTH, 3)) for i in range(12)]
 
 
 def calendar_rows(years: list[int]) -> list[tuple[int, int]]:
@@ -129,11 +147,20 @@ def calendar(months: list[Month]) -> tuple[list[int], list[Cell]]:
             row=years.index(m.year),
             column=m.month - 1,
             grade=grade(m.availability),
-            title=f"{m.key}: " + ("no data" if m.availability is None else f"{m.availability:.3f}% available"),
+            title=_cell_title(m),
         )
         for m in months
     ]
     return years, cells
+
+
+def _cell_title(m: Month) -> str:
+    if m.availability is None:
+        return _("%(month)s: no data") % {"month": month_label(m)}
+    return _("%(month)s: %(availability)s%% available") % {
+        "month": month_label(m),
+        "availability": f"{m.availability:.3f}",
+    }
 
 
 @dataclass(frozen=True)

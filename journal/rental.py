@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, tzinfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from journal import downtime
 
@@ -31,26 +32,30 @@ def rental(service, incidents: list, zone: tzinfo, now: datetime) -> Rental | No
     """The service's rental; None with no start date and no incident."""
     if service.started_on:
         start = downtime.as_utc(datetime.combine(service.started_on, time(), tzinfo=zone))
-        began = f"from {service.started_on:%Y-%m-%d}"
+        began = _("from %(date)s") % {"date": f"{service.started_on:%Y-%m-%d}"}
     elif incidents:
         first = timezone.localtime(downtime.as_utc(min(i.started_at for i in incidents)), zone)
         start = downtime.as_utc(first.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
-        began = f"from {first:%Y-%m} (no start date: the month of its first incident)"
+        began = _("from %(month)s (no start date: the month of its first incident)") % {"month": f"{first:%Y-%m}"}
     else:
         return None
     moments = [at for i in incidents if (at := i.last_event_at())] or [i.started_at for i in incidents]
     if service.ended_on:
         end = downtime.as_utc(datetime.combine(service.ended_on, time(), tzinfo=zone)) + timedelta(days=1)
-        ended = f"to {service.ended_on:%Y-%m-%d}"
+        ended = _("to %(date)s") % {"date": f"{service.ended_on:%Y-%m-%d}"}
     elif service.is_trial and moments and not any(i.is_open for i in incidents):
         end = downtime.as_utc(max(moments))
         last = timezone.localtime(end, zone)
-        ended = f"to {last:%Y-%m-%d %H:%M} (no end date: a trial ends at its last recorded event)"
+        ended = _("to %(moment)s (no end date: a trial ends at its last recorded event)") % {
+            "moment": f"{last:%Y-%m-%d %H:%M}"
+        }
     else:
         end = now
-        ended = "to today (no end date: counted as still rented)"
+        ended = _("to today (no end date: counted as still rented)")
     end = min(end, now)
-    return Rental(downtime.Interval(start, max(start, end)), f"Rented {began} {ended}.")
+    return Rental(
+        downtime.Interval(start, max(start, end)), _("Rented %(began)s %(ended)s.") % {"began": began, "ended": ended}
+    )
 
 
 def month_range(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 
 def parse_tiers(text: str) -> list[tuple[Decimal, Decimal]]:
     """“99.9: 10, 99: 25” → [(99.9, 10), (99, 25)], highest threshold first: availability below
@@ -17,9 +19,11 @@ def parse_tiers(text: str) -> list[tuple[Decimal, Decimal]]:
         try:
             tier = (Decimal(threshold.strip().rstrip("%")), Decimal(credit.strip().rstrip("%")))
         except InvalidOperation:
-            raise ValueError(f"“{part}” is not “availability: credit”, e.g. “99.9: 10”.") from None
+            raise ValueError(_("“%(part)s” is not “availability: credit”, e.g. “99.9: 10”.") % {"part": part}) from None
         if not sep or not (0 <= tier[0] <= 100) or not (0 <= tier[1] <= 100):
-            raise ValueError(f"“{part}” is not “availability: credit” with both between 0 and 100.")
+            raise ValueError(
+                _("“%(part)s” is not “availability: credit” with both between 0 and 100.") % {"part": part}
+            )
         tiers.append(tier)
     return sorted(tiers, reverse=True)
 

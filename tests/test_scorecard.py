@@ -242,11 +242,11 @@ def test_the_scorecard_takes_a_fixed_number_of_queries(journal):
 def test_the_scorecard_page(client_alice, journal):
     text = text_of(client_alice.get(f"/providers/{journal.pk}/scorecard/?year=2024"))
     assert "Hoster: 2024" in text
-    assert "2024-01 99.664 % 2h 30m 0m breached 10 % 2024-03-01" in text
-    assert "2024-02 100.000 % 0m 2h 00m met — —" in text
+    assert "January 2024 99.664 % 2h 30m 0m breached 10 % 2024-03-01" in text
+    assert "February 2024 100.000 % 0m 2h 00m met — —" in text
     assert "Within the channel's hours 50 %" in text
     html = client_alice.get(f"/providers/{journal.pk}/scorecard/?year=2024").content.decode()
-    assert 'class="grade-fair"><title>2024-01: 99.664% available</title>' in html
+    assert 'class="grade-fair"><title>January 2024: 99.664% available</title>' in html
 
 
 def test_comparing_needs_two_to_four_providers(client_alice, journal, seed):

@@ -5,16 +5,20 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from journal.filters import incidents_with_start
 from journal.forms import IncidentForm, ProviderForm, ServiceForm, SupportChannelForm
-from journal.models import Provider, SupportChannel
+from journal.models import Provider, Service, SupportChannel
 from journal.totals.read import provider_years, service_years
 from journal.views.access import get_provider, get_service
 
 PER_PAGE = 25
+CREATED = {Provider: gettext_lazy("Created provider “%(name)s”."), Service: gettext_lazy("Created service “%(name)s”.")}
+SAVED = {Provider: gettext_lazy("Saved provider “%(name)s”."), Service: gettext_lazy("Saved service “%(name)s”.")}
 
 
 def provider_list(request: HttpRequest) -> HttpResponse:
@@ -49,7 +53,7 @@ def channel_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return provider_detail(request, pk, channel_form=form)
     form.save()
-    messages.success(request, "Added the support hours.")
+    messages.success(request, _("Added the support hours."))
     return redirect(f"{provider.get_absolute_url()}#support")
 
 
@@ -57,7 +61,7 @@ def channel_new(request: HttpRequest, pk: int) -> HttpResponse:
 def channel_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     provider = get_provider(request, pk)
     get_object_or_404(SupportChannel, pk=item, provider=provider).delete()
-    messages.success(request, "Deleted the support hours.")
+    messages.success(request, _("Deleted the support hours."))
     return redirect(f"{provider.get_absolute_url()}#support")
 
 
@@ -80,10 +84,9 @@ def _saved(request: HttpRequest, form):
         with transaction.atomic():
             saved = form.save()
     except IntegrityError:
-        form.add_error(None, "That name was taken a moment ago. Choose another.")
+        form.add_error(None, _("That name was taken a moment ago. Choose another."))
         return None
-    verb = "Created" if adding else "Saved"
-    messages.success(request, f"{verb} {saved._meta.verbose_name} “{saved.name}”.")
+    messages.success(request, (CREATED if adding else SAVED)[type(saved)] % {"name": saved.name})
     return saved
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from journal import bounds, charts
 from journal.models import Provider
@@ -51,16 +52,16 @@ def provider_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
 class CompareForm(forms.Form):
     p = forms.ModelMultipleChoiceField(
         Provider.objects.all(),
-        label="Providers",
+        label=_("Providers"),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose two to four providers."},
+        error_messages={"required": _("Choose two to four providers.")},
     )
-    year = forms.IntegerField(required=False, validators=[bounds.validate_year], label="Year (empty: all time)")
+    year = forms.IntegerField(required=False, validators=[bounds.validate_year], label=_("Year (empty: all time)"))
 
     def clean_p(self):
         chosen = self.cleaned_data["p"]
         if not 2 <= len(chosen) <= 4:
-            raise forms.ValidationError("Choose two to four providers.", code="count")
+            raise forms.ValidationError(_("Choose two to four providers."), code="count")
         return chosen
 
 
