@@ -30,13 +30,25 @@ from journal.models import Incident, Job, Provider, Service, SupportChannel, Tim
 from journal.portability import DocumentError, parse
 from journal.roles import Role
 from journal.tasks import run_job
-from tests.factories import EventFactory, IncidentFactory, ProviderFactory, ServiceFactory, UserFactory
+from tests.factories import (
+    EventFactory,
+    IncidentFactory,
+    LogExcerptFactory,
+    ProviderFactory,
+    ServiceFactory,
+    UserFactory,
+)
 from tests.helpers import text_of
 from tests.i18n import assert_japanese, english_left, user_texts
 
 pytestmark = pytest.mark.django_db
 JA = {"HTTP_ACCEPT_LANGUAGE": "ja"}
 DB_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # exports and imports written here, not in the real data/
 
 
 @pytest.fixture
@@ -220,7 +232,7 @@ def test_the_delete_confirmations_say_what_goes_in_japanese(client_ja, seed):
         assert_japanese(client_ja.get(url))
     incident_page = text_of(client_ja.get(f"/incidents/{vps.pk}/delete/"))
     assert f"障害「{vps.title}」を削除しますか？" in incident_page
-    assert "一緒に タイムラインのイベント" in incident_page
+    assert "一緒に削除されるもの：タイムラインのイベント" in incident_page
 
 
 def test_a_delete_and_its_undo_are_told_in_japanese(client_ja, seed):
@@ -258,7 +270,7 @@ def test_the_merge_pages_and_a_refused_merge_in_japanese(client_ja):
     IncidentFactory(service=clash)
     choose = client_ja.get(f"/providers/{dupe.pk}/merge/")
     assert_japanese(choose)
-    assert "事業者「Hetzner Online」をほかに統合" in text_of(choose)
+    assert "事業者「Hetzner Online」を別の事業者に統合" in text_of(choose)
     confirm = client_ja.get(f"/providers/{dupe.pk}/merge/?into={keep.pk}")
     assert_japanese(confirm)
     assert "両方に「cx22」という名前のサービスがあります。" in text_of(confirm)
@@ -270,7 +282,7 @@ def test_the_merge_pages_and_a_refused_merge_in_japanese(client_ja):
     services = client_ja.get(f"/services/{clash.pk}/merge/?into={target.pk}")
     assert_japanese(services)
     text = text_of(services)
-    assert "障害 1 件 を「Hetzner Online › cx22」から「Hetzner › CX22」に移します。" in text
+    assert "「Hetzner Online › cx22」から「Hetzner › CX22」に移すもの：障害 1 件。" in text
     assert "移動した障害の現地時刻は Europe/Berlin で表示されます。" in text
     merged = client_ja.post(f"/services/{clash.pk}/merge/", {"into": target.pk}, follow=True)
     assert "サービス「cx22」を「CX22」に統合しました。移動したもの：障害 1 件。" in text_of(merged)
@@ -328,7 +340,7 @@ def test_an_import_done_and_the_form_errors_in_japanese(admin_ja):
     admin_ja.post("/journal/import/", {"document": SimpleUploadedFile("backup.json", data)})
     page = admin_ja.get("/journal/import/")
     assert_japanese(page)
-    assert "事業者 2 件、サービス 2 件、障害 2 件 をインポートしました（0 件は既存）。" in text_of(page)
+    assert "インポートしました：事業者 2 件、サービス 2 件、障害 2 件（0 件はすでにあります）。" in text_of(page)
     empty = admin_ja.post("/journal/import/", {})
     assert_japanese(empty)
     assert "このフィールドは必須です。" in text_of(empty)
@@ -369,3 +381,20 @@ def test_the_upload_progress_words_come_translated_with_every_page(client_ja):
     html = client_ja.get("/").content.decode()
     assert 'data-upload-sent-of="{total} のうち {loaded} 送信済み"' in html
     assert 'data-upload-failed="送信に失敗しました。接続を確認して、もう一度お試しください。"' in html
+
+
+def test_accepting_all_says_its_progress_and_result_in_japanese(client_ja, settings):
+    settings.TASKS = DB_BACKEND
+    outage = IncidentFactory(service__time_zone="Asia/Tokyo", status=Incident.Status.RESOLVED)
+    LogExcerptFactory(incident=outage, data=demo.FREEBSD_SYSLOG.encode())
+    client_ja.post(f"/incidents/{outage.pk}/suggestions/accept-all/")
+    job = Job.objects.get()
+    status = f"/incidents/{outage.pk}/suggestions/accept-all/{job.pk}/"
+    queued = client_ja.get(status, headers={"HX-Request": "true"})
+    assert_japanese(queued)
+    assert text_of(queued) == "一括採用：待機中です。ワーカーが処理します。 更新"
+    Job.objects.filter(pk=job.pk).update(state="running")
+    assert text_of(client_ja.get(status, headers={"HX-Request": "true"})) == "採用しています… 更新"
+    Job.objects.filter(pk=job.pk).update(state="queued")
+    run_job.call(job.pk)
+    assert "提案されたイベントを 4 件採用しました。" in text_of(client_ja.get(status, follow=True))
