@@ -121,6 +121,10 @@ class Removable(models.Model):
         self.save()
 
 
+# What the evidence kept byte for byte is called in a refusal.
+EVIDENCE_NAMES = {"providernotice": _("provider notice"), "logexcerpt": _("log excerpt")}
+
+
 def _unchanged_evidence(instance: models.Model, field: str) -> None:
     """Stored evidence bytes are immutable: a save that would change their hash is refused."""
     if instance._state.adding or instance.pk is None:
@@ -130,7 +134,7 @@ def _unchanged_evidence(instance: models.Model, field: str) -> None:
         raise ValidationError(
             _("%(what)s content is immutable once stored."),
             code="immutable",
-            params={"what": instance._meta.verbose_name},
+            params={"what": EVIDENCE_NAMES.get(instance._meta.model_name, instance._meta.verbose_name)},
         )
 
 
