@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 SKEW = timedelta(minutes=5)
@@ -59,9 +61,9 @@ def happened_problem(moment: date | datetime, now: datetime | None = None) -> st
     """What is wrong with ``moment`` as the time of something that happened, or None."""
     moment = _aware(moment)
     if moment < EARLIEST:
-        return "before 1970-01-01"
+        return gettext("before 1970-01-01")
     if moment > (now or timezone.now()) + SKEW:
-        return "later than now"
+        return gettext("later than now")
     return None
 
 
@@ -69,21 +71,22 @@ def announced_problem(moment: date | datetime, now: datetime | None = None) -> s
     """What is wrong with ``moment`` as a time announced ahead, or None."""
     moment = _aware(moment)
     if moment < EARLIEST:
-        return "before 1970-01-01"
+        return gettext("before 1970-01-01")
     if moment > (now or timezone.now()) + AHEAD:
-        return "more than two years ahead"
+        return gettext("more than two years ahead")
     return None
 
 
 def year_problem(year: int, now: datetime | None = None) -> str | None:
     if not FIRST_YEAR <= year <= last_year(now):
-        return f"not a year between {FIRST_YEAR} and {last_year(now)}"
+        return gettext("not a year between %(first)d and %(last)d") % {"first": FIRST_YEAR, "last": last_year(now)}
     return None
 
 
 def refusal(problem: str) -> ValidationError:
     """A problem as a form shows it next to its field."""
-    return ValidationError(f"{problem[0].upper()}{problem[1:]}.", code="out_of_range")
+    # Translators: a sentence made of one problem, e.g. "Later than now."
+    return ValidationError(gettext("%(problem)s.") % {"problem": capfirst(problem)}, code="out_of_range")
 
 
 def validate_year(value: int) -> None:
@@ -97,7 +100,7 @@ def year_argument(text: str) -> int:
     try:
         year = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a year") from None
+        raise argparse.ArgumentTypeError(gettext("%(text)r is not a year") % {"text": text[:20]}) from None
     if problem := year_problem(year):
         raise argparse.ArgumentTypeError(problem)
     return year
@@ -105,7 +108,7 @@ def year_argument(text: str) -> int:
 
 def integer_problem(value: int, low: int, high: int) -> str | None:
     if not low <= value <= high:
-        return f"not a whole number from {low} to {high}"
+        return gettext("not a whole number from %(low)d to %(high)d") % {"low": low, "high": high}
     return None
 
 
@@ -113,17 +116,17 @@ def unicode_problem(value: str) -> str | None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        return "contains a lone surrogate (not Unicode text)"
+        return gettext("contains a lone surrogate (not Unicode text)")
     return None
 
 
 def text_problem(value: str, single_line: bool) -> str | None:
     if "\x00" in value:
-        return "contains a NUL character"
+        return gettext("contains a NUL character")
     if problem := unicode_problem(value):
         return problem
     if single_line and not LINE_BREAKS.isdisjoint(value):
-        return "contains a line break (this field is one line)"
+        return gettext("contains a line break (this field is one line)")
     return None
 
 

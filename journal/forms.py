@@ -10,7 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from journal import bounds, typed_times
 from journal.housekeeping.names import name_key
@@ -26,6 +30,45 @@ from journal.models import (
 )
 from journal.tasks import enqueue_reading
 from journal.timezones import get_zone, localize, zone_names
+
+# Django's own label of an empty choice, which its Japanese catalogue lacks: marked here so
+# that this journal's catalogue carries it.
+gettext_noop("- Select an option -")
+
+# Labels of model fields that have no verbose name of their own (Django would show the field's
+# name, in English): the forms below use these.
+FIELD_LABELS = {
+    "name": _("Name"),
+    "notes": _("Notes"),
+    "provider": _("Provider"),
+    "time_zone": _("Time zone"),
+    "started_on": _("Started on"),
+    "ended_on": _("Ended on"),
+    "channel": _("Channel"),
+    "opens": _("Opens"),
+    "closes": _("Closes"),
+    "service": _("Service"),
+    "title": _("Title"),
+    "kind": _("Kind"),
+    "status": _("Status"),
+    "resolved_at": _("Resolved at"),
+    "type": _("Type"),
+    "source": _("Source"),
+    "text": _("Text"),
+    "retrieved_at": _("Retrieved at"),
+    "claimed_start": _("Claimed start"),
+    "claimed_end": _("Claimed end"),
+    "approximate": _("Approximate"),
+    "target": _("Target"),
+    "cause": _("Cause"),
+    "initiated_by": _("Initiated by"),
+    "opened_at": _("Opened at"),
+    "first_response_at": _("First response at"),
+    "agent": _("Agent"),
+    "summary": _("Summary"),
+    "outcome": _("Outcome"),
+    "helpfulness": _("Helpfulness"),
+}
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -73,13 +116,20 @@ def read_in_zone(form: forms.BaseForm, cleaned: dict, names, zone: str) -> None:
         except ValueError as exc:
             form.add_error(name, ValidationError(str(exc), code="nonexistent_time"))
         except OverflowError:
-            problem = "Before 1970-01-01." if wall.year < bounds.FIRST_YEAR else "Too far ahead."
+            problem = gettext("Before 1970-01-01.") if wall.year < bounds.FIRST_YEAR else gettext("Too far ahead.")
             form.add_error(name, ValidationError(problem, code="out_of_range"))
 
 
 class CheckedModelForm(forms.ModelForm):
     """A model form that also refuses what journal.bounds refuses (times out of range, NUL,
-    line breaks in one-line fields), next to the field."""
+    line breaks in one-line fields), next to the field. Fields named by the model alone get
+    their label from FIELD_LABELS."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name in FIELD_LABELS and field.label == capfirst(name.replace("_", " ")):
+                field.label = FIELD_LABELS[name]
 
     def _post_clean(self):
         super()._post_clean()
@@ -96,17 +146,15 @@ class ZonedModelForm(CheckedModelForm):
     """
 
     zoned_fields: tuple[str, ...] = ()
-    zone = ZoneChoiceField(label="Times are in")
+    zone = ZoneChoiceField(label=_("Times are in"))
 
     def __init__(self, *args, zones: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         offered = list(dict.fromkeys([*zones, "UTC"]))
         labels: dict[str, str] = {}
-        for name, label in zip(zones, ("service", "yours"), strict=False):
-            labels.setdefault(name, label)
-        self.fields["zone"].choices = [
-            (name, f"{name} ({labels[name]})" if name in labels else name) for name in offered
-        ]
+        for name, label in zip(zones, (gettext("%(zone)s (service)"), gettext("%(zone)s (yours)")), strict=False):
+            labels.setdefault(name, label % {"zone": name})
+        self.fields["zone"].choices = [(name, labels.get(name, name)) for name in offered]
         self.fields["zone"].initial = offered[0]
         for name in self.zoned_fields:
             value = self.initial.get(name)
@@ -140,14 +188,14 @@ def name_taken(model, name: str, instance=None, **scope):
 
 def name_taken_error(found) -> ValidationError:
     """“A provider named “Hetzner” already exists.” linking to it."""
-    noun = found._meta.verbose_name
-    where = format_html(" at {}", found.provider.name) if isinstance(found, Service) else ""
-    return ValidationError(
-        format_html(
-            'A {} named “<a href="{}">{}</a>” already exists{}.', noun, found.get_absolute_url(), found.name, where
-        ),
-        code="name_taken",
-    )
+    link = format_html('<a href="{}">{}</a>', found.get_absolute_url(), found.name)
+    if isinstance(found, Service):
+        text = gettext("A service named “%(name)s” already exists at %(provider)s.")
+        values = {"name": link, "provider": escape(found.provider.name)}
+    else:
+        text = gettext("A provider named “%(name)s” already exists.")
+        values = {"name": link}
+    return ValidationError(mark_safe(escape(text) % values), code="name_taken")
 
 
 class ProviderForm(CheckedModelForm):
@@ -192,10 +240,10 @@ class ServiceForm(CheckedModelForm):
         if not self.instance.pk:  # a new service may come with a new provider
             self.fields["provider"].required = False
             self.fields["new_provider"] = forms.CharField(
-                label="…or a new provider named",
+                label=_("…or a new provider named"),
                 max_length=Provider._meta.get_field("name").max_length,
                 required=False,
-                help_text="Created with the service (its website and notes can be added later).",
+                help_text=_("Created with the service (its website and notes can be added later)."),
             )
             self.order_fields(["provider", "new_provider"])
 
@@ -204,9 +252,11 @@ class ServiceForm(CheckedModelForm):
         provider, new_name = cleaned.get("provider"), cleaned.get("new_provider")
         if "new_provider" in self.fields and "provider" not in self.errors:
             if bool(provider) == bool(new_name):
-                self.add_error("provider", ValidationError("Choose a provider or name a new one.", code="one_provider"))
+                self.add_error(
+                    "provider", ValidationError(_("Choose a provider or name a new one."), code="one_provider")
+                )
             elif new_name and ("\n" in new_name or "\r" in new_name):
-                self.add_error("new_provider", ValidationError("One line only.", code="line_break"))
+                self.add_error("new_provider", ValidationError(_("One line only."), code="line_break"))
             elif new_name and (found := name_taken(Provider, new_name)):
                 self.add_error("new_provider", name_taken_error(found))
         name = cleaned.get("name")
@@ -225,8 +275,9 @@ class SupportChannelForm(CheckedModelForm):
     days = forms.MultipleChoiceField(
         choices=SupportChannel.Days.choices,
         widget=forms.CheckboxSelectMultiple,
+        label=_("Days"),
         initial=[d.value for d in SupportChannel.Days][:5],
-        help_text="The days it answers.",
+        help_text=_("The days it answers."),
     )
 
     class Meta:
@@ -237,7 +288,7 @@ class SupportChannelForm(CheckedModelForm):
             "closes": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "time_zone": ZoneInput,
         }
-        help_texts = {"opens": "Leave both times empty for around the clock."}
+        help_texts = {"opens": _("Leave both times empty for around the clock.")}
 
     def clean_days(self) -> str:
         return ",".join(self.cleaned_data["days"])
@@ -246,9 +297,9 @@ class SupportChannelForm(CheckedModelForm):
 class IncidentForm(ZonedModelForm):
     zoned_fields = ("resolved_at", "down_at")
     down_at = LocalDateTimeField(
-        label="Went down at",
+        label=_("Went down at"),
         required=False,
-        help_text="Optional: records the first “down” event with the incident.",
+        help_text=_("Optional: records the first “down” event with the incident."),
     )
 
     class Meta:
@@ -256,7 +307,7 @@ class IncidentForm(ZonedModelForm):
         fields = ["service", "title", "kind", "status", "resolved_at", "notes"]
         field_classes = {"resolved_at": LocalDateTimeField}
         widgets = {"notes": forms.Textarea(attrs={"rows": 5})}
-        error_messages = {"title": {"required": "Give the incident a title."}}
+        error_messages = {"title": {"required": _("Give the incident a title.")}}
 
     SERVICE_ZONE = "service"
 
@@ -265,7 +316,7 @@ class IncidentForm(ZonedModelForm):
             kwargs["initial"] = {"service": kwargs["instance"].service, **kwargs.get("initial", {})}
         super().__init__(*args, zones=[self.SERVICE_ZONE, viewer_zone], **kwargs)
         choices = self.fields["zone"].choices
-        self.fields["zone"].choices = [(self.SERVICE_ZONE, "the service's zone"), *choices[1:]]
+        self.fields["zone"].choices = [(self.SERVICE_ZONE, gettext("the service's zone")), *choices[1:]]
         if self.instance.pk:
             del self.fields["down_at"]
         self.order_fields(["service", "title", "kind", "status", "down_at", "resolved_at", "zone", "notes"])
@@ -285,7 +336,7 @@ class IncidentForm(ZonedModelForm):
                 self.add_error(
                     "resolved_at",
                     ValidationError(
-                        "The incident cannot end before its first event (%(first)s).",
+                        _("The incident cannot end before its first event (%(first)s)."),
                         code="end_before_start",
                         params={"first": f"{timezone.localtime(first):%Y-%m-%d %H:%M:%S %Z}"},
                     ),
@@ -297,14 +348,17 @@ class IncidentForm(ZonedModelForm):
             down_at = None
         if resolved_at and down_at and resolved_at < down_at:
             self.add_error(
-                "resolved_at", ValidationError("The incident cannot end before it went down.", code="end_before_start")
+                "resolved_at",
+                ValidationError(_("The incident cannot end before it went down."), code="end_before_start"),
             )
         return cleaned
 
     def save(self, commit=True):
         incident = super().save(commit=commit)
         if commit and self.cleaned_data.get("down_at"):
-            incident.events.create(at=self.cleaned_data["down_at"], type=TimelineEvent.Type.DOWN, text="Went down.")
+            incident.events.create(
+                at=self.cleaned_data["down_at"], type=TimelineEvent.Type.DOWN, text=gettext("Went down.")
+            )
         return incident
 
 
@@ -323,20 +377,24 @@ class EventForm(ZonedModelForm):
 
     zoned_fields = ("at",)
     at = forms.CharField(
-        label="When",
+        label=_("When"),
         strip=True,
         max_length=typed_times.MAX_TYPED,
         widget=TypedTimeInput(
-            attrs={"autocomplete": "off", "spellcheck": "false", "placeholder": "08:12 · 2012-07-20 08:12 · a log line"}
+            attrs={
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "placeholder": _("08:12 · 2012-07-20 08:12 · a log line"),
+            }
         ),
-        help_text="08:12 or 8:12:37 on the day below, 2012-07-20 08:12, or paste a log line or timestamp.",
-        error_messages={"max_length": "Enter a valid date/time."},
+        help_text=_("08:12 or 8:12:37 on the day below, 2012-07-20 08:12, or paste a log line or timestamp."),
+        error_messages={"max_length": _("Enter a valid date/time.")},
     )
     day = forms.DateField(
-        label="Day",
+        label=_("Day"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text="The day of a time typed alone: kept from the previous event.",
+        help_text=_("The day of a time typed alone: kept from the previous event."),
     )
 
     class Meta:
@@ -372,7 +430,7 @@ class EventForm(ZonedModelForm):
             self.add_error(
                 "type",
                 ValidationError(
-                    "An “up” needs a “down” or “degraded” before it. Record when it went down first.",
+                    _("An “up” needs a “down” or “degraded” before it. Record when it went down first."),
                     code="up_before_down",
                 ),
             )
@@ -386,7 +444,7 @@ class EventForm(ZonedModelForm):
 class NoticeForm(ZonedModelForm):
     zoned_fields = ("retrieved_at", "claimed_start", "claimed_end")
     raw_text = forms.CharField(
-        label="Notice text (kept verbatim)", strip=False, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Notice text (kept verbatim)"), strip=False, widget=forms.Textarea(attrs={"rows": 8})
     )
 
     class Meta:
@@ -394,7 +452,7 @@ class NoticeForm(ZonedModelForm):
         fields = ["url", "retrieved_at", "raw_text", "claimed_start", "claimed_end", "approximate", "target", "cause"]
         field_classes = {name: LocalDateTimeField for name in ("retrieved_at", "claimed_start", "claimed_end")}
         widgets = {"cause": forms.Textarea(attrs={"rows": 2})}
-        labels = {"url": "URL"}
+        labels = {"url": _("URL")}
 
 
 class SupportContactForm(ZonedModelForm):
@@ -425,15 +483,15 @@ class SupportContactForm(ZonedModelForm):
 class LogExcerptForm(CheckedModelForm):
     """A log file upload or pasted lines; either way the bytes are kept as received."""
 
-    file = forms.FileField(required=False, label="Log file")
+    file = forms.FileField(required=False, label=_("Log file"))
     text = forms.CharField(
-        required=False, strip=False, label="…or paste lines", widget=forms.Textarea(attrs={"rows": 6})
+        required=False, strip=False, label=_("…or paste lines"), widget=forms.Textarea(attrs={"rows": 6})
     )
 
     class Meta:
         model = LogExcerpt
         fields = ["name"]
-        help_texts = {"name": "Optional: defaults to the file's name."}
+        help_texts = {"name": _("Optional: defaults to the file's name.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -448,19 +506,19 @@ class LogExcerptForm(CheckedModelForm):
             return cleaned
         upload, text = cleaned.get("file"), cleaned.get("text")
         if bool(upload) == bool(text):
-            raise ValidationError("Upload a file or paste lines (one of the two).", code="one_source")
+            raise ValidationError(_("Upload a file or paste lines (one of the two)."), code="one_source")
         limit = settings.LOG_UPLOAD_MAX_BYTES
         if upload and upload.size > limit:
             self.add_error(
                 "file",
                 ValidationError(
-                    "This file is %(size)s; the limit is %(limit)s (LOG_UPLOAD_MAX_BYTES).",
+                    _("This file is %(size)s; the limit is %(limit)s (LOG_UPLOAD_MAX_BYTES)."),
                     code="too_big",
                     params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
                 ),
             )
         if not cleaned.get("name"):
-            cleaned["name"] = upload.name if upload else "Pasted lines"
+            cleaned["name"] = upload.name if upload else gettext("Pasted lines")
             self.instance.name = cleaned["name"]
         return cleaned
 

@@ -23,6 +23,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from journal import downtime, hours, sla
@@ -30,13 +32,13 @@ from journal.timezones import get_zone, validate_time_zone
 
 
 class Channel(models.TextChoices):
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "Email"
-    FORM = "form", "Contact form"
-    CHAT = "chat", "Chat"
-    TICKET = "ticket", "Ticket"
-    SOCIAL = "social", "Social media"
-    OTHER = "other", "Other"
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    FORM = "form", _("Contact form")
+    CHAT = "chat", _("Chat")
+    TICKET = "ticket", _("Ticket")
+    SOCIAL = "social", _("Social media")
+    OTHER = "other", _("Other")
 
 
 CHANNELS = Channel.choices
@@ -110,7 +112,7 @@ class Removable(models.Model):
     def remove(self, user, reason: str) -> None:
         reason = " ".join(reason.split())
         if not reason:
-            raise ValidationError("Say why it is removed: the reason is kept with it.", code="no_reason")
+            raise ValidationError(_("Say why it is removed: the reason is kept with it."), code="no_reason")
         self.removed_at, self.removed_by, self.removal_reason = timezone.now(), user, reason[:500]
         self.save()
 
@@ -119,13 +121,21 @@ class Removable(models.Model):
         self.save()
 
 
+# What the evidence kept byte for byte is called in a refusal.
+EVIDENCE_NAMES = {"providernotice": _("provider notice"), "logexcerpt": _("log excerpt")}
+
+
 def _unchanged_evidence(instance: models.Model, field: str) -> None:
     """Stored evidence bytes are immutable: a save that would change their hash is refused."""
     if instance._state.adding or instance.pk is None:
         return
     stored = type(instance)._base_manager.filter(pk=instance.pk).values_list(field, flat=True).first()
     if stored is not None and stored != getattr(instance, field):
-        raise ValidationError(f"{instance._meta.verbose_name} content is immutable once stored.", code="immutable")
+        raise ValidationError(
+            _("%(what)s content is immutable once stored."),
+            code="immutable",
+            params={"what": EVIDENCE_NAMES.get(instance._meta.model_name, instance._meta.verbose_name)},
+        )
 
 
 class NamedMixin:
@@ -144,9 +154,9 @@ class Provider(NamedMixin, Removable):
     name = models.CharField(max_length=200)
     # The name as compared (NFKC, case-folded, spaces collapsed): unique among current providers.
     name_key = models.CharField(max_length=400, default="", editable=False)
-    url = models.URLField("website", blank=True)
-    status_page_url = models.URLField("status page", blank=True)
-    notes = models.TextField(blank=True, help_text="Markdown.")
+    url = models.URLField(_("website"), blank=True)
+    status_page_url = models.URLField(_("status page"), blank=True)
+    notes = models.TextField(blank=True, help_text=_("Markdown."))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -182,21 +192,21 @@ class SupportChannel(models.Model):
     """A way to reach the provider's support, with its hours (none: around the clock)."""
 
     class Days(models.TextChoices):
-        MON = "mon", "Mon"
-        TUE = "tue", "Tue"
-        WED = "wed", "Wed"
-        THU = "thu", "Thu"
-        FRI = "fri", "Fri"
-        SAT = "sat", "Sat"
-        SUN = "sun", "Sun"
+        MON = "mon", pgettext_lazy("weekday", "Mon")
+        TUE = "tue", pgettext_lazy("weekday", "Tue")
+        WED = "wed", pgettext_lazy("weekday", "Wed")
+        THU = "thu", pgettext_lazy("weekday", "Thu")
+        FRI = "fri", pgettext_lazy("weekday", "Fri")
+        SAT = "sat", pgettext_lazy("weekday", "Sat")
+        SUN = "sun", pgettext_lazy("weekday", "Sun")
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="support_channels")
     channel = models.CharField(max_length=20, choices=CHANNELS)
-    days = models.CharField(max_length=40, default="mon,tue,wed,thu,fri,sat,sun", help_text="Days it answers.")
-    opens = models.TimeField(null=True, blank=True, help_text="Empty with “closes”: all day.")
+    days = models.CharField(max_length=40, default="mon,tue,wed,thu,fri,sat,sun", help_text=_("Days it answers."))
+    opens = models.TimeField(null=True, blank=True, help_text=_("Empty with “closes”: all day."))
     closes = models.TimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    notes = models.CharField(max_length=200, blank=True, help_text="e.g. “closed on public holidays”.")
+    notes = models.CharField(max_length=200, blank=True, help_text=_("e.g. “closed on public holidays”."))
     history = HistoricalRecords()
 
     class Meta:
@@ -207,9 +217,9 @@ class SupportChannel(models.Model):
 
     def clean(self) -> None:
         if (self.opens is None) != (self.closes is None):
-            raise ValidationError("Give both opening and closing times, or neither (all day).", code="half_hours")
+            raise ValidationError(_("Give both opening and closing times, or neither (all day)."), code="half_hours")
         if self.opens is not None and self.closes <= self.opens:
-            raise ValidationError({"closes": ValidationError("Closes before it opens.", code="end_before_start")})
+            raise ValidationError({"closes": ValidationError(_("Closes before it opens."), code="end_before_start")})
 
     @property
     def day_numbers(self) -> set[int]:
@@ -219,12 +229,12 @@ class SupportChannel(models.Model):
     @property
     def hours_text(self) -> str:
         days = (
-            "every day"
+            gettext("every day")
             if len(self.day_numbers) == 7
-            else ", ".join(d.label for d in self.Days if d.value in self.days.split(","))
+            else gettext(", ").join(str(d.label) for d in self.Days if d.value in self.days.split(","))
         )
         if self.opens is None:
-            return f"{days}, 24 hours" if len(self.day_numbers) < 7 else "24/7"
+            return gettext("%(days)s, 24 hours") % {"days": days} if len(self.day_numbers) < 7 else "24/7"
         return f"{days} {self.opens:%H:%M}–{self.closes:%H:%M} {self.time_zone}"
 
     def is_open_at(self, moment: datetime) -> bool:
@@ -236,18 +246,20 @@ class Service(NamedMixin, Removable):
     name = models.CharField(max_length=200)
     # The name as compared: unique among a provider's current services.
     name_key = models.CharField(max_length=400, default="", editable=False)
-    host = models.CharField("host or plan", max_length=200, blank=True)
+    host = models.CharField(_("host or plan"), max_length=200, blank=True)
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
         validators=[validate_time_zone],
-        help_text="The zone this service's logs are written in, e.g. Asia/Tokyo.",
+        help_text=_("The zone this service's logs are written in, e.g. Asia/Tokyo."),
     )
-    is_trial = models.BooleanField("on a free trial", default=False)
-    started_on = models.DateField(null=True, blank=True, help_text="First day rented; months before it have no data.")
-    ended_on = models.DateField(null=True, blank=True, help_text="Last day rented; months after it have no data.")
+    is_trial = models.BooleanField(_("on a free trial"), default=False)
+    started_on = models.DateField(
+        null=True, blank=True, help_text=_("First day rented; months before it have no data.")
+    )
+    ended_on = models.DateField(null=True, blank=True, help_text=_("Last day rented; months after it have no data."))
     sla_uptime = models.DecimalField(
-        "SLA: monthly uptime committed (%)",
+        _("SLA: monthly uptime committed (%)"),
         max_digits=6,
         decimal_places=3,
         null=True,
@@ -255,15 +267,15 @@ class Service(NamedMixin, Removable):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     sla_credits = models.CharField(
-        "SLA: credit tiers",
+        _("SLA: credit tiers"),
         max_length=200,
         blank=True,
-        help_text="Availability below → credit, e.g. “99.9: 10, 99: 25, 95: 100” (percent of the monthly fee).",
+        help_text=_("Availability below → credit, e.g. “99.9: 10, 99: 25, 95: 100” (percent of the monthly fee)."),
     )
     sla_claim_days = models.PositiveSmallIntegerField(
-        "SLA: days to claim", null=True, blank=True, help_text="Days after the month ends to claim a credit."
+        _("SLA: days to claim"), null=True, blank=True, help_text=_("Days after the month ends to claim a credit.")
     )
-    notes = models.TextField(blank=True, help_text="Markdown.")
+    notes = models.TextField(blank=True, help_text=_("Markdown."))
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -286,7 +298,9 @@ class Service(NamedMixin, Removable):
 
     def clean(self) -> None:
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": ValidationError("It ended before it started.", code="end_before_start")})
+            raise ValidationError(
+                {"ended_on": ValidationError(_("It ended before it started."), code="end_before_start")}
+            )
         if self.sla_credits:
             try:
                 sla.parse_tiers(self.sla_credits)
@@ -305,22 +319,22 @@ class Service(NamedMixin, Removable):
 
 class Incident(Versioned, Removable):
     class Kind(models.TextChoices):
-        OUTAGE = "outage", "Outage"
-        DEGRADATION = "degradation", "Degradation"
-        DEFECT = "defect", "Defect or limitation"
-        MAINTENANCE = "maintenance", "Maintenance"
+        OUTAGE = "outage", _("Outage")
+        DEGRADATION = "degradation", _("Degradation")
+        DEFECT = "defect", _("Defect or limitation")
+        MAINTENANCE = "maintenance", _("Maintenance")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", _("Open")
+        RESOLVED = "resolved", _("Resolved")
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="incidents")
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OUTAGE)
     status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
-    notes = models.TextField(blank=True, help_text="Markdown.")
-    resolved_at = models.DateTimeField(null=True, blank=True, help_text="When it ended; empty means the last event.")
+    notes = models.TextField(blank=True, help_text=_("Markdown."))
+    resolved_at = models.DateTimeField(null=True, blank=True, help_text=_("When it ended; empty means the last event."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -338,7 +352,7 @@ class Incident(Versioned, Removable):
 
     def clean(self) -> None:
         if not self.title.strip():
-            raise ValidationError({"title": ValidationError("Give the incident a title.", code="blank")})
+            raise ValidationError({"title": ValidationError(_("Give the incident a title."), code="blank")})
 
     @property
     def is_open(self) -> bool:
@@ -449,20 +463,20 @@ class Incident(Versioned, Removable):
 
 class TimelineEvent(Versioned):
     class Type(models.TextChoices):
-        DOWN = "down", "Down"
-        UP = "up", "Up"
-        DEGRADED = "degraded", "Degraded"
-        NOTICED = "noticed", "Noticed"
-        ACTION = "action", "Action"
-        OBSERVATION = "observation", "Observation"
-        STATUS_CLAIMED = "status_claimed", "Status claimed"
+        DOWN = "down", pgettext_lazy("event type", "Down")
+        UP = "up", pgettext_lazy("event type", "Up")
+        DEGRADED = "degraded", _("Degraded")
+        NOTICED = "noticed", _("Noticed")
+        ACTION = "action", _("Action")
+        OBSERVATION = "observation", _("Observation")
+        STATUS_CLAIMED = "status_claimed", _("Status claimed")
 
     class Source(models.TextChoices):
-        PERSON = "person", "You"
-        LOG = "log", "Log line"
-        NOTICE = "notice", "Notice"
-        SUPPORT = "support", "Support contact"
-        WEBHOOK = "webhook", "Webhook"
+        PERSON = "person", _("You")
+        LOG = "log", _("Log line")
+        NOTICE = "notice", _("Notice")
+        SUPPORT = "support", _("Support contact")
+        WEBHOOK = "webhook", _("Webhook")
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -475,7 +489,7 @@ class TimelineEvent(Versioned):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="events",
-        help_text="The log line this event was accepted from.",
+        help_text=_("The log line this event was accepted from."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -513,7 +527,7 @@ class ProviderNotice(Versioned, Removable):
     claimed_start = models.DateTimeField(null=True, blank=True)
     claimed_end = models.DateTimeField(null=True, blank=True)
     approximate = models.BooleanField(
-        default=False, help_text="The notice gives its times as approximate (頃, around)."
+        default=False, help_text=_("The notice gives its times as approximate (頃, around).")
     )
     target = models.CharField(max_length=300, blank=True)
     cause = models.TextField(blank=True)
@@ -524,7 +538,7 @@ class ProviderNotice(Versioned, Removable):
         on_delete=models.SET_NULL,
         related_name="superseded_by",
         editable=False,
-        help_text="The earlier version of this notice, whose text this one corrects.",
+        help_text=_("The earlier version of this notice, whose text this one corrects."),
     )
     history = HistoricalRecords()
 
@@ -562,7 +576,7 @@ class ProviderNotice(Versioned, Removable):
             raise ValidationError(
                 {
                     "claimed_end": ValidationError(
-                        "The claimed end is before the claimed start.", code="end_before_start"
+                        _("The claimed end is before the claimed start."), code="end_before_start"
                     )
                 }
             )
@@ -586,8 +600,8 @@ class SupportContact(Versioned):
     Channel = Channel
 
     class InitiatedBy(models.TextChoices):
-        USER = "user", "You"
-        PROVIDER = "provider", "Provider"
+        USER = "user", _("You")
+        PROVIDER = "provider", _("Provider")
 
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="support_contacts")
     incident = models.ForeignKey(
@@ -598,15 +612,15 @@ class SupportContact(Versioned):
     opened_at = models.DateTimeField()
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    ticket_ref = models.CharField("ticket reference", max_length=200, blank=True)
-    agent = models.CharField(max_length=200, blank=True, help_text="Who answered, if you know.")
+    ticket_ref = models.CharField(_("ticket reference"), max_length=200, blank=True)
+    agent = models.CharField(max_length=200, blank=True, help_text=_("Who answered, if you know."))
     summary = models.TextField(blank=True)
     outcome = models.TextField(blank=True)
     helpfulness = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
-        help_text="1 (useless) to 5 (solved it).",
+        help_text=_("1 (useless) to 5 (solved it)."),
     )
     history = HistoricalRecords()
 
@@ -624,11 +638,11 @@ class SupportContact(Versioned):
         errors = {}
         if self.opened_at and self.first_response_at and self.first_response_at < self.opened_at:
             errors["first_response_at"] = ValidationError(
-                "The first response is before the contact was opened.", code="end_before_start"
+                _("The first response is before the contact was opened."), code="end_before_start"
             )
         if self.opened_at and self.resolved_at and self.resolved_at < self.opened_at:
             errors["resolved_at"] = ValidationError(
-                "Resolved is before the contact was opened.", code="end_before_start"
+                _("Resolved is before the contact was opened."), code="end_before_start"
             )
         if errors:
             raise ValidationError(errors)
@@ -676,10 +690,10 @@ class LogExcerpt(Versioned, Removable):
     class State(models.TextChoices):
         """Where reading the lines stands (journal.tasks reads them on a worker)."""
 
-        QUEUED = "queued", "queued"
-        READING = "reading", "reading"
-        READ = "read", "read"
-        FAILED = "failed", "failed"
+        QUEUED = "queued", pgettext_lazy("log reading", "queued")
+        READING = "reading", pgettext_lazy("log reading", "reading")
+        READ = "read", pgettext_lazy("log reading", "read")
+        FAILED = "failed", pgettext_lazy("log reading", "failed")
 
     state = models.CharField(max_length=10, choices=State, default=State.READ)
     state_since = models.DateTimeField(null=True, blank=True, help_text="When the reading was queued or started.")
@@ -841,9 +855,9 @@ class LogSuggestion(models.Model):
     MATCH_TOLERANCE = timedelta(minutes=10)
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DISMISSED = "dismissed", "Dismissed"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DISMISSED = "dismissed", _("Dismissed")
 
     excerpt = models.ForeignKey(LogExcerpt, on_delete=models.CASCADE, related_name="suggestions")
     line = models.ForeignKey(LogLine, on_delete=models.CASCADE, related_name="suggestions")

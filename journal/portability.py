@@ -36,6 +36,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Min, Prefetch
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from journal import bounds, jsonstream
 from journal.acting import acting_as
@@ -299,7 +300,7 @@ def _export_log(excerpt: LogExcerpt) -> dict[str, Any]:
 
 
 def _refuse_constant(name: str):
-    raise DocumentError(f"document: {name} is not a number JSON allows")
+    raise DocumentError(_("document: %(name)s is not a number JSON allows") % {"name": name})
 
 
 def parse(text: str) -> Any:
@@ -308,13 +309,13 @@ def parse(text: str) -> Any:
     try:
         return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"document: not JSON ({exc})") from None
+        raise DocumentError(_("document: not JSON (%(reason)s)") % {"reason": exc}) from None
     except RecursionError:
-        raise DocumentError("document: nested too deeply") from None
+        raise DocumentError(_("document: nested too deeply")) from None
     except DocumentError:
         raise
     except ValueError as exc:  # int() refuses numbers of more than sys.get_int_max_str_digits() digits
-        raise DocumentError(f"document: a number is too long ({exc})") from None
+        raise DocumentError(_("document: a number is too long (%(reason)s)") % {"reason": exc}) from None
 
 
 _reader: ContextVar[jsonstream.Reader | None] = ContextVar("journal_document_reader", default=None)
@@ -341,10 +342,10 @@ class Node:
 
     def _get(self, key: str, required: bool) -> Any:
         if not isinstance(self.value, dict):
-            raise DocumentError(f"{self.path or 'document'}: not an object")
+            raise DocumentError(_("%(place)s: not an object") % {"place": self.path or "document"})
         value = self.value.get(key)
         if value is None and required:
-            raise self.fail(key, "missing")
+            raise self.fail(key, _("missing"))
         reader = _reader.get()
         if reader is not None and (spilled := reader.spilled(value)):
             return spilled.text()  # a long string other than a log's bytes: read whole, as before
@@ -355,9 +356,9 @@ class Node:
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise self.fail(key, "not a string")
+            raise self.fail(key, _("not a string"))
         if required and not value.strip():
-            raise self.fail(key, "empty")
+            raise self.fail(key, _("empty"))
         return value
 
     def choice(self, key: str, choices, default: str | None = None) -> str:
@@ -365,7 +366,9 @@ class Node:
         if value is None:
             return default
         if not isinstance(value, str) or value not in _values(choices):
-            raise self.fail(key, f"{value!r} is not one of {', '.join(choices.values)}")
+            raise self.fail(
+                key, _("%(value)r is not one of %(choices)s") % {"value": value, "choices": ", ".join(choices.values)}
+            )
         return value
 
     def moment(self, key: str, required: bool = False) -> datetime | None:
@@ -375,9 +378,9 @@ class Node:
         try:
             parsed = datetime.fromisoformat(value)
         except (TypeError, ValueError):
-            raise self.fail(key, "not a date") from None
+            raise self.fail(key, _("not a date")) from None
         if parsed.utcoffset() is None:
-            raise self.fail(key, "a date without a UTC offset")
+            raise self.fail(key, _("a date without a UTC offset"))
         return parsed
 
     def day(self, key: str) -> date | None:
@@ -385,32 +388,32 @@ class Node:
         try:
             return None if value is None else date.fromisoformat(value)
         except (TypeError, ValueError):
-            raise self.fail(key, "not a date (YYYY-MM-DD)") from None
+            raise self.fail(key, _("not a date (YYYY-MM-DD)")) from None
 
     def clock(self, key: str) -> time | None:
         value = self._get(key, False)
         try:
             return None if value is None else time.fromisoformat(value)
         except (TypeError, ValueError):
-            raise self.fail(key, "not a time of day (HH:MM)") from None
+            raise self.fail(key, _("not a time of day (HH:MM)")) from None
 
     def decimal(self, key: str) -> Decimal | None:
         value = self._get(key, False)
         try:
             return None if value is None else Decimal(str(value))
         except InvalidOperation:
-            raise self.fail(key, "not a number") from None
+            raise self.fail(key, _("not a number")) from None
 
     def boolean(self, key: str) -> bool:
         value = self._get(key, False)
         if value is not None and not isinstance(value, bool):
-            raise self.fail(key, "not true or false")
+            raise self.fail(key, _("not true or false"))
         return bool(value)
 
     def integer(self, key: str) -> int | None:
         value = self._get(key, False)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise self.fail(key, "not a whole number")
+            raise self.fail(key, _("not a whole number"))
         return value
 
     def items(self, key: str) -> list[Node]:
@@ -418,7 +421,7 @@ class Node:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise self.fail(key, "not a list")
+            raise self.fail(key, _("not a list"))
         return [Node(item, f"{self._at(key)}[{index}]") for index, item in enumerate(value)]
 
 
@@ -450,9 +453,12 @@ def import_document(document: Any, progress: Callable[[int], None] | None = None
     """Add the contents of a document already in memory; all or nothing. Returns counts of
     what was added/skipped."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise DocumentError(f"format: not an {FORMAT} document")
+        raise DocumentError(_("format: not an %(format)s document") % {"format": FORMAT})
     if document.get("version") != VERSION:
-        raise DocumentError(f"version: {document.get('version')!r} is not supported (expected {VERSION})")
+        raise DocumentError(
+            _("version: %(version)r is not supported (expected %(expected)s)")
+            % {"version": document.get("version"), "expected": VERSION}
+        )
     root = Node(document)
 
     def feed(importer: _Importer) -> None:
@@ -472,11 +478,11 @@ def import_file(fh: BinaryIO, progress: Callable[[int], None] | None = None, use
     try:
         return _importing(partial(_feed_stream, reader), progress=progress, user=user, reader=reader)
     except jsonstream.TooDeep:
-        raise DocumentError("document: nested too deeply") from None
+        raise DocumentError(_("document: nested too deeply")) from None
     except jsonstream.NumberTooLong as exc:
-        raise DocumentError(f"document: a number is too long ({exc})") from None
+        raise DocumentError(_("document: a number is too long (%(reason)s)") % {"reason": exc}) from None
     except jsonstream.NotJSON as exc:
-        raise DocumentError(f"document: not JSON ({exc})") from None
+        raise DocumentError(_("document: not JSON (%(reason)s)") % {"reason": exc}) from None
     finally:
         reader.close()
 
@@ -496,14 +502,17 @@ def _feed_members(reader: jsonstream.Reader, importer: _Importer, spools: ExitSt
 
     def header_checked() -> bool:
         if "format" in header and header["format"] != FORMAT:
-            raise DocumentError(f"format: not an {FORMAT} document")
+            raise DocumentError(_("format: not an %(format)s document") % {"format": FORMAT})
         if "format" in header and "version" in header and header["version"] != VERSION:
-            raise DocumentError(f"version: {header['version']!r} is not supported (expected {VERSION})")
+            raise DocumentError(
+                _("version: %(version)r is not supported (expected %(expected)s)")
+                % {"version": header["version"], "expected": VERSION}
+            )
         return "format" in header and "version" in header
 
     for key, value in reader.members():
         if key == "":  # not an object
-            raise DocumentError(f"format: not an {FORMAT} document")
+            raise DocumentError(_("format: not an %(format)s document") % {"format": FORMAT})
         if key not in SECTIONS:
             if key in ("format", "version"):
                 header[key] = value
@@ -521,9 +530,11 @@ def _feed_members(reader: jsonstream.Reader, importer: _Importer, spools: ExitSt
                 spool.write(json.dumps(item, ensure_ascii=False) + "\n")
             waiting[key] = spool
     if "format" not in header:
-        raise DocumentError(f"format: not an {FORMAT} document")
+        raise DocumentError(_("format: not an %(format)s document") % {"format": FORMAT})
     if not header_checked():
-        raise DocumentError(f"version: None is not supported (expected {VERSION})")
+        raise DocumentError(
+            _("version: %(version)r is not supported (expected %(expected)s)") % {"version": None, "expected": VERSION}
+        )
     for section in SECTIONS:
         if section in done or section not in waiting:
             continue
@@ -732,9 +743,13 @@ class _Importer:
             try:
                 uid = uuid.UUID(node.text("uid"))
             except ValueError:
-                raise node.fail("uid", "not a UUID") from None
+                raise node.fail("uid", _("not a UUID")) from None
             if uid in self.seen_uids:
-                raise node.fail("uid", f"the same uid as {self.seen_uids[uid]}: an incident appears once in a document")
+                raise node.fail(
+                    "uid",
+                    _("the same uid as %(place)s: an incident appears once in a document")
+                    % {"place": self.seen_uids[uid]},
+                )
             self.seen_uids[uid] = node.path
             if Incident.all_objects.filter(uid=uid).exists():  # a deleted one too: undo brings it back
                 return None
@@ -742,7 +757,10 @@ class _Importer:
         service_name = node.text("service", required=True)
         service = self._services().get((provider.pk, name_key(service_name)))
         if service is None:
-            raise node.fail("service", f"no service named {service_name!r} at {provider.name!r}")
+            raise node.fail(
+                "service",
+                _("no service named %(name)r at %(provider)r") % {"name": service_name, "provider": provider.name},
+            )
         incident = Incident(
             service=service,
             title=node.text("title", required=True),
@@ -823,7 +841,7 @@ class _Importer:
             try:
                 get_zone(zone)
             except ValueError:
-                raise log.fail("time_zone", f"{zone!r} is not a time zone") from None
+                raise log.fail("time_zone", _("%(zone)r is not a time zone") % {"zone": zone}) from None
         if year is not None and (problem := bounds.year_problem(year)):
             raise log.fail("year", problem)
         blocks = _log_blocks(log)
@@ -842,7 +860,9 @@ class _Importer:
         try:
             read_excerpt(excerpt, zone, year)
         except DatabaseError as exc:
-            raise log.fail("raw_text", f"a line the database cannot store ({exc.__class__.__name__})") from None
+            raise log.fail(
+                "raw_text", _("a line the database cannot store (%(error)s)") % {"error": exc.__class__.__name__}
+            ) from None
 
 
 def _bulk(model, objects: list, user) -> None:
@@ -854,7 +874,7 @@ def _bulk(model, objects: list, user) -> None:
 def _provider(node: Node, providers: dict[str, Provider]) -> Provider:
     name = node.text("provider", required=True)
     if name_key(name) not in providers:
-        raise node.fail("provider", f"no provider named {name!r} in the document or the journal")
+        raise node.fail("provider", _("no provider named %(name)r in the document or the journal") % {"name": name})
     return providers[name_key(name)]
 
 
@@ -876,13 +896,13 @@ def _version_links(nodes: list[Node], count: int) -> dict[int, int]:
         if earlier is None:
             continue
         if not 0 <= earlier < count or earlier in links.values():
-            raise node.fail("supersedes", "not the position of another notice of this incident, once")
+            raise node.fail("supersedes", _("not the position of another notice of this incident, once"))
         links[index] = earlier
         step = earlier
         while step in links:  # each notice corrects at most one, so a loop comes back here
             step = links[step]
             if step == index:
-                raise node.fail("supersedes", "notices cannot supersede each other in a loop")
+                raise node.fail("supersedes", _("notices cannot supersede each other in a loop"))
     return links
 
 
@@ -909,7 +929,7 @@ def _log_blocks(node: Node) -> Iterator[bytes]:
     """The log's bytes, a block at a time. A short string is decoded (and refused) at once,
     as before; a long one (spilled by the reader) as its blocks are written."""
     if not isinstance(node.value, dict):
-        raise DocumentError(f"{node.path}: not an object")
+        raise DocumentError(_("%(place)s: not an object") % {"place": node.path})
     reader = _reader.get()
     if node.value.get("raw_base64") is not None:
         spilled = reader.spilled(node.value["raw_base64"]) if reader else None
@@ -917,7 +937,7 @@ def _log_blocks(node: Node) -> Iterator[bytes]:
             try:
                 return iter([base64.b64decode(node.text("raw_base64"), validate=True)])
             except (binascii.Error, ValueError):
-                raise node.fail("raw_base64", "not base64") from None
+                raise node.fail("raw_base64", _("not base64")) from None
         return _base64_blocks(node, spilled)
     spilled = reader.spilled(node.value.get("raw_text")) if reader else None
     if spilled is None:
@@ -946,10 +966,10 @@ def _base64_blocks(node: Node, spilled: jsonstream.Spilled) -> Iterator[bytes]:
         if rest:
             yield base64.b64decode(rest, validate=True)
     except (binascii.Error, ValueError):
-        raise node.fail("raw_base64", "not base64") from None
+        raise node.fail("raw_base64", _("not base64")) from None
 
 
 def _check_hash(node: Node, actual: str) -> None:
     expected = node.text("sha256")
     if expected and expected != actual:
-        raise node.fail("sha256", f"does not match the content (content hashes to {actual})")
+        raise node.fail("sha256", _("does not match the content (content hashes to %(digest)s)") % {"digest": actual})

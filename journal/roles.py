@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Admin (manages users)"
-    EDITOR = "editor", "Editor (records incidents)"
-    VIEWER = "viewer", "Viewer (reads only)"
+    ADMIN = "admin", _("Admin (manages users)")
+    EDITOR = "editor", _("Editor (records incidents)")
+    VIEWER = "viewer", _("Viewer (reads only)")
 
 
 GROUPS = (Role.EDITOR, Role.VIEWER)

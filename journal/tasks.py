@@ -20,7 +20,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from journal.acting import acting_as
 from journal.logs import search
@@ -74,7 +75,7 @@ def read_log(excerpt_id: int) -> int:
         _failed(excerpt, str(exc))
         return 0
     except Exception as exc:
-        _failed(excerpt, f"unexpected error ({type(exc).__name__}); see the worker's log")
+        _failed(excerpt, _("unexpected error (%(error)s); see the worker's log") % {"error": type(exc).__name__})
         raise
     finally:
         cache.delete(excerpt.progress_key)
@@ -142,15 +143,16 @@ def run_job(job_id: int) -> str:
     from journal.portability import DocumentError  # it queues text indexing from here
 
     job = Job.objects.select_related("incident", "requested_by").get(pk=job_id)
-    try:
-        RUNNERS[job.kind](job)
-    except DocumentError as exc:
-        _job_failed(job, str(exc))
-    except Exception as exc:
-        _job_failed(job, f"unexpected error ({type(exc).__name__}); see the worker's log")
-        raise
-    finally:
-        cache.delete(job.progress_key)
+    with translation.override(job.language or settings.LANGUAGE_CODE):  # the failure, as the page that asked reads
+        try:
+            RUNNERS[job.kind](job)
+        except DocumentError as exc:
+            _job_failed(job, str(exc))
+        except Exception as exc:
+            _job_failed(job, _("unexpected error (%(error)s); see the worker's log") % {"error": type(exc).__name__})
+            raise
+        finally:
+            cache.delete(job.progress_key)
     return Job.objects.values_list("state", flat=True).get(pk=job_id)
 
 

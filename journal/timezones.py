@@ -5,6 +5,8 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 @cache
@@ -27,7 +29,7 @@ def validate_time_zone(name: str) -> None:
         get_zone(name)
     except ValueError:
         raise ValidationError(
-            "“%(name)s” is not a time zone. Use an IANA name such as Asia/Tokyo or Europe/Berlin.",
+            _("“%(name)s” is not a time zone. Use an IANA name such as Asia/Tokyo or Europe/Berlin."),
             code="unknown_zone",
             params={"name": name},
         ) from None
@@ -43,5 +45,8 @@ def localize(wall: datetime, zone_name: str) -> datetime:
     aware = wall.replace(tzinfo=zone, fold=0)
     round_trip = aware.astimezone(UTC).astimezone(zone)
     if round_trip.replace(tzinfo=None) != wall.replace(tzinfo=None, fold=0):
-        raise ValueError(f"{wall:%Y-%m-%d %H:%M} does not exist in {zone_name} (the clocks skipped it)")
+        raise ValueError(
+            gettext("%(time)s does not exist in %(zone)s (the clocks skipped it)")
+            % {"time": f"{wall:%Y-%m-%d %H:%M}", "zone": zone_name}
+        )
     return aware

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 
 from journal.models import Incident, Provider, Service, SupportChannel, SupportContact
 from journal.totals import store as totals_store
@@ -44,6 +45,11 @@ def clashing_services(source: Provider, target: Provider) -> list[tuple[Service,
     return [(s, theirs[s.name_key]) for s in Service.objects.filter(provider=source) if s.name_key in theirs]
 
 
+def clash_names(clashes: list[tuple[Service, Service]]) -> str:
+    """“cx22”, “Storage Box”: the names two providers' services share, quoted."""
+    return gettext(", ").join(gettext("“%(name)s”") % {"name": mine.name} for mine, _ in clashes)
+
+
 def provider_moves(source: Provider) -> Moves:
     return Moves(
         services=Service.objects.filter(provider=source).count(),
@@ -63,13 +69,17 @@ def merge_providers(source: Provider, target: Provider) -> Moves:
     then delete ``source``. Refused when both have a service of the same name: merge those
     services first (or rename one)."""
     if source.pk == target.pk:
-        raise MergeRefused("A provider cannot be merged into itself.")
+        raise MergeRefused(gettext("A provider cannot be merged into itself."))
     clashes = clashing_services(source, target)
     if clashes:
-        names = ", ".join(f"“{mine.name}”" for mine, _ in clashes)
+        names = clash_names(clashes)
         raise MergeRefused(
-            f"Both have a service named {names}: merge {'that service' if len(clashes) == 1 else 'those services'} "
-            f"into {target.name}’s first, or rename {'it' if len(clashes) == 1 else 'them'}."
+            ngettext(
+                "Both have a service named %(names)s: merge that service into %(target)s’s first, or rename it.",
+                "Both have a service named %(names)s: merge those services into %(target)s’s first, or rename them.",
+                len(clashes),
+            )
+            % {"names": names, "target": target.name}
         )
     moves = provider_moves(source)
     for service in Service.all_objects.filter(provider=source):
@@ -98,7 +108,7 @@ def merge_services(source: Service, target: Service) -> Moves:
     """Move ``source``'s incidents (deleted ones too) to ``target``, then delete ``source``.
     Their support contacts follow to ``target``'s provider when it is another."""
     if source.pk == target.pk:
-        raise MergeRefused("A service cannot be merged into itself.")
+        raise MergeRefused(gettext("A service cannot be merged into itself."))
     moves = service_moves(source)
     incidents = list(Incident.all_objects.filter(service=source))
     with totals_store.deferred():  # each incident's and both services' totals once, at the end

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 __all__ = ["Deletion", "UNDO_DAYS"]
 
@@ -19,20 +20,20 @@ class Deletion(models.Model):
     or purged."""
 
     class What(models.TextChoices):
-        PROVIDER = "provider", "provider"
-        SERVICE = "service", "service"
-        INCIDENT = "incident", "incident"
+        PROVIDER = "provider", _("provider")
+        SERVICE = "service", _("service")
+        INCIDENT = "incident", _("incident")
 
     what = models.CharField(max_length=10, choices=What)
     object_id = models.PositiveIntegerField()
-    label = models.CharField(max_length=500, help_text="What was deleted, as it was called then.")
+    label = models.CharField(max_length=500, help_text=_("What was deleted, as it was called then."))
     deleted_at = models.DateTimeField(default=timezone.now, db_index=True)
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    providers = models.JSONField(default=list, help_text="Ids of the providers removed by this deletion.")
-    services = models.JSONField(default=list, help_text="Ids of the services removed by this deletion.")
-    incidents = models.JSONField(default=list, help_text="Ids of the incidents removed by this deletion.")
+    providers = models.JSONField(default=list, help_text=_("Ids of the providers removed by this deletion."))
+    services = models.JSONField(default=list, help_text=_("Ids of the services removed by this deletion."))
+    incidents = models.JSONField(default=list, help_text=_("Ids of the incidents removed by this deletion."))
 
     class Meta:
         ordering = ["-deleted_at", "-id"]
@@ -49,10 +50,15 @@ class Deletion(models.Model):
         return timezone.now() < self.undo_until
 
     @property
+    def went_with(self) -> dict[str, int]:
+        """How many providers, services and incidents went with it (the deleted thing apart)."""
+        counts = {"provider": len(self.providers), "service": len(self.services), "incident": len(self.incidents)}
+        counts[self.what] -= 1
+        return counts
+
+    @property
     def what_went(self) -> str:
         """“2 services and 5 incidents” (what went with it, the deleted thing apart)."""
         from journal.housekeeping.removal import describe
 
-        counts = {"provider": len(self.providers), "service": len(self.services), "incident": len(self.incidents)}
-        counts[self.what] -= 1
-        return describe(counts)
+        return describe(self.went_with)

@@ -13,21 +13,35 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from journal.housekeeping.models import Deletion
 from journal.models import Incident, LogExcerpt, Provider, Service, SupportContact, Versioned
 from journal.totals.store import refresh_services
 
+COUNTED = {
+    "provider": ngettext_lazy("%(n)d provider", "%(n)d providers", "n"),
+    "service": ngettext_lazy("%(n)d service", "%(n)d services", "n"),
+    "incident": ngettext_lazy("%(n)d incident", "%(n)d incidents", "n"),
+    "timeline event": ngettext_lazy("%(n)d timeline event", "%(n)d timeline events", "n"),
+    "notice": ngettext_lazy("%(n)d notice", "%(n)d notices", "n"),
+    "log excerpt": ngettext_lazy("%(n)d log excerpt", "%(n)d log excerpts", "n"),
+    "support contact": ngettext_lazy("%(n)d support contact", "%(n)d support contacts", "n"),
+    "support hours entry": ngettext_lazy("%(n)d support hours entry", "%(n)d support hours entries", "n"),
+}
+
 
 def describe(counts: dict[str, int]) -> str:
-    """{"service": 2, "incident": 5} → “2 services and 5 incidents” (zeros left out)."""
-    parts = [f"{n} {noun}{pluralize(n)}" for noun, n in counts.items() if n]
+    """{"service": 2, "incident": 5} → “2 services and 5 incidents” (zeros left out), in the
+    active language; the keys are those of COUNTED."""
+    parts = [COUNTED[noun] % {"n": n} for noun, n in counts.items() if n]
     if not parts:
-        return "nothing else"
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        return gettext("nothing else")
+    if len(parts) == 1:
+        return parts[0]
+    return gettext("%(items)s and %(last)s") % {"items": gettext(", ").join(parts[:-1]), "last": parts[-1]}
 
 
 @dataclass
@@ -113,7 +127,7 @@ def delete(target: Provider | Service | Incident, user) -> Deletion:
     """Remove ``target`` and what goes with it; the Deletion that undoes it. AlreadyDeleted
     when another request deleted it first (the row is locked until this one commits)."""
     if not type(target).objects.select_for_update().filter(pk=target.pk).exists():
-        raise AlreadyDeleted(f"“{target}” was deleted already.")
+        raise AlreadyDeleted(gettext("“%(name)s” was deleted already.") % {"name": target})
     services = _services_of(target)
     incidents = _incident_ids(target, services)
     now = timezone.now()
@@ -162,17 +176,24 @@ def undo(deletion: Deletion, user=None) -> None:
     for incident in incidents:
         service = incident.service
         if service.pk not in restored_services and (service.is_removed or service.provider.is_removed):
-            raise CannotUndo(f"Its service “{service}” is deleted: undo deleting that first.")
+            raise CannotUndo(
+                gettext("Its service “%(name)s” is deleted: undo deleting that first.") % {"name": service}
+            )
     for service in services:
         if service.provider_id not in deletion.providers and service.provider.is_removed:
-            raise CannotUndo(f"Its provider “{service.provider}” is deleted: undo deleting that first.")
+            raise CannotUndo(
+                gettext("Its provider “%(name)s” is deleted: undo deleting that first.") % {"name": service.provider}
+            )
         clash = Service.objects.filter(provider_id=service.provider_id, name_key=service.name_key).first()
         if clash:
-            raise CannotUndo(f"A service named “{clash.name}” exists at {clash.provider} now: rename it first.")
+            raise CannotUndo(
+                gettext("A service named “%(name)s” exists at %(provider)s now: rename it first.")
+                % {"name": clash.name, "provider": clash.provider}
+            )
     for provider in Provider.all_objects.filter(pk__in=deletion.providers):
         clash = Provider.objects.filter(name_key=provider.name_key).first()
         if clash:
-            raise CannotUndo(f"A provider named “{clash.name}” exists now: rename it first.")
+            raise CannotUndo(gettext("A provider named “%(name)s” exists now: rename it first.") % {"name": clash.name})
     _mark(Provider, deletion.providers, None, None, "", by=user)
     _mark(Service, deletion.services, None, None, "", by=user)
     _mark(Incident, deletion.incidents, None, None, "", by=user)

@@ -18,21 +18,23 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 __all__ = ["Job"]
 
 
 class Job(models.Model):
     class Kind(models.TextChoices):
-        ACCEPT_ALL = "accept_all", "accepting all suggestions"
-        EXPORT = "export", "journal export"
-        IMPORT = "import", "journal import"
+        ACCEPT_ALL = "accept_all", _("accepting all suggestions")
+        EXPORT = "export", _("journal export")
+        IMPORT = "import", _("journal import")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "queued"
-        RUNNING = "running", "running"
-        DONE = "done", "done"
-        FAILED = "failed", "failed"
+        QUEUED = "queued", pgettext_lazy("job", "queued")
+        RUNNING = "running", pgettext_lazy("job", "running")
+        DONE = "done", pgettext_lazy("job", "done")
+        FAILED = "failed", pgettext_lazy("job", "failed")
 
     kind = models.CharField(max_length=20, choices=Kind)
     state = models.CharField(max_length=10, choices=State, default=State.QUEUED)
@@ -43,13 +45,18 @@ class Job(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     state_since = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0, help_text="Times a worker started it.")
-    file = models.CharField(max_length=300, blank=True, help_text="Relative to DATA_DIR; empty once expired.")
-    name = models.CharField(max_length=255, blank=True, help_text="The uploaded file's name.")
+    attempts = models.PositiveSmallIntegerField(default=0, help_text=_("Times a worker started it."))
+    file = models.CharField(max_length=300, blank=True, help_text=_("Relative to DATA_DIR; empty once expired."))
+    name = models.CharField(max_length=255, blank=True, help_text=_("The uploaded file's name."))
     size = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     result = models.JSONField(default=dict, blank=True)
     failure = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text=_("The language of the page that asked: its worker writes the failure in it."),
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -61,6 +68,14 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in {self.State.DONE, self.State.FAILED}
+
+    @property
+    def imported(self) -> str:
+        """What a finished import added: “2 providers, 2 services, 2 incidents”."""
+        from journal.housekeeping.removal import COUNTED
+
+        names = ("provider", "providers"), ("service", "services"), ("incident", "incidents")
+        return gettext(", ").join(COUNTED[noun] % {"n": self.result.get(key, 0)} for noun, key in names)
 
     @property
     def path(self) -> Path | None:

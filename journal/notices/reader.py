@@ -9,6 +9,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from journal.notices.labels import DATE_KEYS, Field, labelled_fields, status_updates
 from journal.notices.times import Moment, duration_at, read_moments
 from journal.notices.zones import Zone, aware, first_zone
@@ -90,13 +92,13 @@ class _Reader:
     def __init__(self, text: str, zone, year: int | None, now: datetime):
         self.reasons: list[str] = []
         if len(text) > READ_LIMIT:
-            self.reasons.append(f"only the first {READ_LIMIT:,} characters were read")
+            self.reasons.append(_("only the first %(n)s characters were read") % {"n": f"{READ_LIMIT:,}"})
             text = text[:READ_LIMIT]
         text = unicodedata.normalize("NFKC", text).replace("\t", " | ")  # a tab parts a table's cells
         text = ERA.sub(_western_year, SPACES.sub(" ", text))
         lines = text.splitlines()
         if len(lines) > LINES:
-            self.reasons.append(f"only the first {LINES:,} lines were read")
+            self.reasons.append(_("only the first %(n)s lines were read") % {"n": f"{LINES:,}"})
         self.lines = [self._line(line) for line in lines[:LINES]]
         self.offsets, position = [], 0
         for line in self.lines:
@@ -114,7 +116,7 @@ class _Reader:
         line = line.rstrip()
         if len(line) > LINE_LIMIT:
             line = line[:LINE_LIMIT]
-            self.reasons.append(f"long lines were cut at {LINE_LIMIT:,} characters")
+            self.reasons.append(_("long lines were cut at %(n)s characters") % {"n": f"{LINE_LIMIT:,}"})
         return line
 
     # -- reading --------------------------------------------------------------------------
@@ -129,7 +131,7 @@ class _Reader:
         if not stated and not self._about_maintenance():
             guesses = self._guesses(posted)
             if history and guesses:
-                self.reasons.append("the window comes from when the updates were posted; the text names other times")
+                self.reasons.append(_("the window comes from when the updates were posted; the text names other times"))
             windows += guesses
         windows = _distinct(windows)
         chosen = self._choose(windows)
@@ -155,7 +157,9 @@ class _Reader:
         wall = wall or moment.wall
         at, doubt = aware(wall, moment.zone or self.zone)
         if not EARLIEST <= at <= self.now + AHEAD:
-            self.reasons.append(f"{wall:%Y-%m-%d %H:%M} is outside 1970 … two years ahead: ignored")
+            self.reasons.append(
+                _("%(time)s is outside 1970 … two years ahead: ignored") % {"time": f"{wall:%Y-%m-%d %H:%M}"}
+            )
             return None, None
         return at, doubt
 
@@ -177,7 +181,9 @@ class _Reader:
             if end > self.now + AHEAD:
                 end = None
         if end is not None and end < start:
-            self.reasons.append(f"{self._lines_of(first, last)}: the end is before the start; the end is ignored")
+            self.reasons.append(
+                _("%(lines)s: the end is before the start; the end is ignored") % {"lines": self._lines_of(first, last)}
+            )
             end = None
         if how == "guess":
             maintenance = False  # a guess is offered for the incident only
@@ -303,11 +309,13 @@ class _Reader:
             confirmed = [w for w in tier if any(o.span == w.span and o.how != w.how for o in windows)]
             chosen = confirmed[0] if len(confirmed) == 1 else tier[0]
             if HOW[best] == "guess":
-                self.reasons.append("no window is stated: the first time written, paired with a later one, is a guess")
+                self.reasons.append(
+                    _("no window is stated: the first time written, paired with a later one, is a guess")
+                )
             elif len(tier) > 1 and len(confirmed) != 1:
-                self.reasons.append(f"{len(tier)} windows are written: pick the one the provider claims")
+                self.reasons.append(_("%(n)d windows are written: pick the one the provider claims") % {"n": len(tier)})
             elif len(confirmed) != 1 and any(w.how in HOW[:3] and not _overlap(w, chosen) for w in candidates):
-                self.reasons.append("another window written elsewhere in the notice does not overlap this one")
+                self.reasons.append(_("another window written elsewhere in the notice does not overlap this one"))
             self.reasons.extend(chosen.doubts)
             return chosen
         return None

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 from journal.notices.zones import Zone, zone_at
 
 MONTHS = {name: number for number, names in enumerate(
@@ -109,7 +112,7 @@ def read_moments(text: str, year: int | None, years: range, limit: int = 200) ->
     waiting: list[tuple[re.Match, time]] = []  # times before any date, in this paragraph
     for index, (position, is_time, found) in enumerate(tokens):
         if len(moments) >= limit:
-            reasons.append(f"only the first {limit} times written were read")
+            reasons.append(gettext("only the first %(n)d times written were read") % {"n": limit})
             break
         if waiting and "\n" in text[waiting[-1][0].end() : position]:
             waiting = []  # a time waits for a date on its own line only
@@ -142,7 +145,7 @@ def read_moments(text: str, year: int | None, years: range, limit: int = 200) ->
         elif date_end < 0 or position - date_end > 16:  # not the time of a date just ignored
             waiting.append((found, clock))
     if len(tokens) == 3 * limit and len(moments) < limit:
-        reasons.append(f"only the first {len(moments)} times written were read")
+        reasons.append(gettext("only the first %(n)d times written were read") % {"n": len(moments)})
     moments.sort(key=lambda m: m.start)
     return moments, reasons
 
@@ -232,13 +235,20 @@ def _date(m, before: date | None, year: int | None, years: range) -> tuple[date 
         return None, None
     y = int(y)
     if y not in years:
-        return None, f"{y}-{month:02d}-{day:02d} is outside {years.start}–{years.stop - 1}: ignored"
+        return None, gettext("%(date)s is outside %(first)d–%(last)d: ignored") % {
+            "date": f"{y}-{month:02d}-{day:02d}",
+            "first": years.start,
+            "last": years.stop - 1,
+        }
     try:
         read = date(y, month, day)
     except ValueError:
         return None, None
     if m.group("m7") and day <= 12 and day != month:
-        return read, f"{m.group(0)} was read as month/day ({read:%B} {day}); check it"
+        return read, gettext("%(text)s was read as month/day (%(date)s); check it") % {
+            "text": m.group(0),
+            "date": date_format(read, "MONTH_DAY_FORMAT"),
+        }
     if not written and before and read < before and y + 1 in years:
         try:
             read = date(y + 1, month, day) if m.group("d6") is None else _next_month(before, day)

@@ -9,6 +9,8 @@ import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext, gettext_lazy
+
 # abbreviation: (hours from UTC, the zone that uses it, to check it was in use on the date)
 ABBREVIATIONS: dict[str, tuple[float, str | None]] = {
     "UTC": (0, None), "GMT": (0, None), "Z": (0, None),
@@ -25,8 +27,8 @@ ABBREVIATIONS: dict[str, tuple[float, str | None]] = {
 }  # fmt: skip
 # abbreviations other places use for another offset: read as above, and flagged
 AMBIGUOUS = {
-    "CST": "CST is read as US Central (-06:00); China Standard Time is +08:00",
-    "IST": "IST is read as India (+05:30); Israel (+02:00) and Ireland (+01:00) write IST too",
+    "CST": gettext_lazy("CST is read as US Central (-06:00); China Standard Time is +08:00"),
+    "IST": gettext_lazy("IST is read as India (+05:30); Israel (+02:00) and Ireland (+01:00) write IST too"),
 }
 # written without saying whether summer time applied: the zone's own rules decide
 GENERIC = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver", "PT": "America/Los_Angeles"}
@@ -97,14 +99,24 @@ def aware(wall: datetime, zone: Zone) -> tuple[datetime, str | None]:
         name = getattr(zone.tz, "key", str(zone.tz))
         first = wall.replace(tzinfo=zone.tz, fold=0)
         if first.astimezone(UTC).astimezone(zone.tz).replace(tzinfo=None) != wall:
-            return first, f"{reading} does not exist in {name} (the clocks skipped it)"
+            return first, gettext("%(time)s does not exist in %(zone)s (the clocks skipped it)") % {
+                "time": reading,
+                "zone": name,
+            }
         if first.utcoffset() != wall.replace(tzinfo=zone.tz, fold=1).utcoffset():
-            return first, f"{reading} happened twice in {name} (the clocks went back); read as the first"
+            return first, gettext("%(time)s happened twice in %(zone)s (the clocks went back); read as the first") % {
+                "time": reading,
+                "zone": name,
+            }
         return first, None
     moment = wall.replace(tzinfo=zone.tz)
     if zone.abbreviation in AMBIGUOUS:
-        return moment, AMBIGUOUS[zone.abbreviation]
+        return moment, str(AMBIGUOUS[zone.abbreviation])
     _, home = ABBREVIATIONS.get(zone.abbreviation or "", (0, None))
     if home and moment.astimezone(ZoneInfo(home)).utcoffset() != moment.utcoffset():
-        return moment, f"{reading} {zone.abbreviation}: {home} was not on {zone.abbreviation} then; check the time"
+        return moment, gettext("%(time)s %(abbr)s: %(zone)s was not on %(abbr)s then; check the time") % {
+            "time": reading,
+            "abbr": zone.abbreviation,
+            "zone": home,
+        }
     return moment, None

@@ -15,7 +15,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat, pluralize
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -29,15 +31,17 @@ SHOWN = 10  # jobs listed on a page
 
 
 class ImportForm(forms.Form):
-    document = forms.FileField(label="Journal document (JSON, as exported)")
+    document = forms.FileField(label=gettext_lazy("Journal document (JSON, as exported)"))
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
         limit = settings.LOG_UPLOAD_MAX_BYTES
         if upload.size > limit:
             raise ValidationError(
-                "This file is %(size)s; the limit is %(limit)s (LOG_UPLOAD_MAX_BYTES): "
-                "import it with manage.py import_journal.",
+                _(
+                    "This file is %(size)s; the limit is %(limit)s (LOG_UPLOAD_MAX_BYTES): "
+                    "import it with manage.py import_journal."
+                ),
                 code="too_big",
                 params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             )
@@ -46,7 +50,7 @@ class ImportForm(forms.Form):
 
 def _admin_only(request: HttpRequest) -> None:
     if not can_manage_users(request.user):
-        raise PermissionDenied("Only an admin exports or imports the whole journal.")
+        raise PermissionDenied(_("Only an admin exports or imports the whole journal."))
 
 
 @vary_on_headers("HX-Request")
@@ -54,8 +58,8 @@ def journal_export(request: HttpRequest) -> HttpResponse:
     """GET: the exports, newest first, each with its download while it lasts. POST: queue one."""
     _admin_only(request)
     if request.method == "POST":
-        enqueue_job(Job.objects.create(kind=Kind.EXPORT, requested_by=request.user))
-        messages.success(request, "Export queued: a worker writes the journal; its download appears below.")
+        enqueue_job(Job.objects.create(kind=Kind.EXPORT, requested_by=request.user, language=get_language()))
+        messages.success(request, _("Export queued: a worker writes the journal; its download appears below."))
         return redirect("journal_export")
     return _jobs_page(request, Kind.EXPORT, "journal_io/export.html", {})
 
@@ -64,7 +68,7 @@ def journal_export_download(request: HttpRequest, pk: int) -> FileResponse:
     _admin_only(request)
     job = get_object_or_404(Job, pk=pk, kind=Kind.EXPORT, state=Job.State.DONE)
     if not job.file or not job.path.is_file():
-        raise Http404("This export has expired: export again.")
+        raise Http404(_("This export has expired: export again."))
     return FileResponse(
         job.path.open("rb"), as_attachment=True, filename=Path(job.file).name, content_type="application/json"
     )
@@ -78,7 +82,7 @@ def journal_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         enqueue_job(_stored(request, form.cleaned_data["document"]))
-        messages.success(request, "Upload kept: a worker imports it; how it went appears below.")
+        messages.success(request, _("Upload kept: a worker imports it; how it went appears below."))
         return redirect("journal_import")
     return _jobs_page(request, Kind.IMPORT, "journal_io/import.html", {"form": form})
 
@@ -97,6 +101,7 @@ def _stored(request: HttpRequest, upload) -> Job:
     return Job.objects.create(
         kind=Kind.IMPORT,
         requested_by=request.user,
+        language=get_language(),
         file=name,
         name=upload.name[:255],
         size=size,
@@ -138,14 +143,17 @@ def say_accepted(request: HttpRequest, job: Job) -> None:
     if job.result.get("told"):
         return
     if job.state == Job.State.FAILED:
-        messages.error(request, f"Accepting all failed: {job.failure}")
+        messages.error(request, _("Accepting all failed: %(reason)s") % {"reason": job.failure})
     else:
         accepted, skipped = job.result["accepted"], job.result["skipped"]
-        message = f"Accepted {accepted} suggested event{pluralize(accepted)}."
+        message = ngettext("Accepted %(n)d suggested event.", "Accepted %(n)d suggested events.", accepted) % {
+            "n": accepted
+        }
         if skipped:
-            message += (
-                f" Skipped {skipped} that match{pluralize(skipped, 'es,')} events already on your timeline: "
-                "choose for each whose time to keep."
-            )
+            message += " " + ngettext(
+                "Skipped %(n)d that matches events already on your timeline: choose for each whose time to keep.",
+                "Skipped %(n)d that match events already on your timeline: choose for each whose time to keep.",
+                skipped,
+            ) % {"n": skipped}
         messages.success(request, message)
     Job.objects.filter(pk=job.pk).update(result=job.result | {"told": True})

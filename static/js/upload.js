@@ -4,11 +4,17 @@
 // sent here with XMLHttpRequest. Without JavaScript the form posts as usual.
 // Also: when the server asks for it ("journal:show", e.g. the log reading finished), the
 // page scrolls to an element and focuses it (the new log suggestions).
+// Its words come translated in the data-upload-* attributes of <body> (base.html).
 (function () {
   "use strict";
 
+  function say(name, fallback, values) {
+    var key = "upload" + name.charAt(0).toUpperCase() + name.slice(1);
+    return (document.body.dataset[key] || fallback).replace(/\{(\w+)\}/g, function (all, word) { return values && word in values ? values[word] : all; });
+  }
+
   function size(bytes) {
-    var units = ["bytes", "KB", "MB", "GB"];
+    var units = [say("bytes", "bytes"), "KB", "MB", "GB"];
     var i = 0;
     while (bytes >= 1024 && i < units.length - 1) { bytes /= 1024; i += 1; }
     return (i === 0 ? bytes : bytes.toFixed(1)) + " " + units[i];
@@ -30,21 +36,23 @@
       var bar = document.createElement("progress");
       bar.max = 1;
       bar.value = 0;
-      var words = document.createElement("span");
-      words.setAttribute("role", "status");
-      box.append(bar, " ", words);
+      var status = document.createElement("span");
+      status.setAttribute("role", "status");
+      box.append(bar, " ", status);
       (form.querySelector(".buttons") || form).after(box);
     }
     var lastTenth = -1;
     return {
       update: function (loaded, total) {
         var bar = box.querySelector("progress");
-        var words = box.querySelector("span");
+        var status = box.querySelector("span");
         if (total) { bar.max = total; bar.value = loaded; } else { bar.removeAttribute("value"); }
         var tenth = total ? Math.floor((10 * loaded) / total) : -1;
         if (tenth !== lastTenth || loaded === total) {
           lastTenth = tenth;
-          words.textContent = total ? size(loaded) + " of " + size(total) + " sent" : size(loaded) + " sent";
+          status.textContent = total
+            ? say("sentOf", "{loaded} of {total} sent", { loaded: size(loaded), total: size(total) })
+            : say("sent", "{loaded} sent", { loaded: size(loaded) });
         }
       },
       done: function (text) { box.querySelector("span").textContent = text; },
@@ -59,7 +67,7 @@
     var progress = progressFor(form);
     buttons(form, true);
     upload.addEventListener("progress", function (e) { progress.update(e.loaded, e.lengthComputable ? e.total : 0); });
-    upload.addEventListener("load", function () { progress.done("Sent. Storing it and queueing its reading…"); });
+    upload.addEventListener("load", function () { progress.done(say("stored", "Sent. Storing it and queueing its reading…")); });
     upload.addEventListener("loadend", function () { buttons(form, false); });
   }
 
@@ -90,7 +98,7 @@
         if (window.htmx) window.htmx.process(document.body);
       }
     });
-    xhr.addEventListener("error", function () { progressFor(form).done("Sending failed: check the connection and try again."); });
+    xhr.addEventListener("error", function () { progressFor(form).done(say("failed", "Sending failed: check the connection and try again.")); });
     xhr.send(new FormData(form, event.submitter));
   });
 
