@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -102,6 +103,15 @@ def test_role_and_activity_messages_and_the_password_changed_page(admin_ja):
     done = admin_ja.get(reverse("password_change_done"))
     assert_japanese(done)
     assert "<h1>パスワードを変更しました</h1>" in done.content.decode()
+
+
+def test_sign_in_refused_after_too_many_failures_in_japanese(client, alice):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/login/", {"username": "alice", "password": "wrong"}, REMOTE_ADDR="203.0.113.7", **JA)
+    refused = client.post("/login/", {"username": "alice", "password": "right"}, REMOTE_ADDR="203.0.113.7", **JA)
+    assert refused.status_code == 429 and refused["Content-Language"] == "ja"
+    assert not english_left(refused.content.decode(), user_texts())
+    assert "最後の失敗から 0:15:00（時:分:秒）の間はサインインできません。" in refused.content.decode()
 
 
 # API and feed tokens -------------------------------------------------------------------------
