@@ -195,6 +195,11 @@ def test_what_a_delivery_did_reads_in_the_hook_makers_language_and_the_monitor_i
     assert incident.title == "vps-tokyo https 停止"
     assert incident.notes == "Webhook「kuma at home」が記録しました。"
 
+    refused = _post(token, BAD_BODY)
+    assert refused.status_code == 400 and refused.json()["error"].startswith("Not JSON: ")
+    bad = HookDelivery.objects.get(outcome="rejected")
+    assert bad.error.startswith("JSON ではありません: ") and bad.error.endswith("。")
+
 
 # The status watcher --------------------------------------------------------------------------
 

@@ -26,27 +26,10 @@ from django.utils.translation import gettext, gettext_noop
 from journal import bounds
 from journal.hooks.formats import DOWN, Message, Reading
 from journal.hooks.models import HookDelivery, HookMessage, WebHook
+from journal.hooks.said import Said, said
 from journal.models import Incident, Service, TimelineEvent
 
 Outcome = HookDelivery.Outcome
-
-
-@dataclass(frozen=True)
-class Said:
-    """A line of what a delivery did, read in the language active when it is shown: its
-    format is marked for the catalogue, its values (a Said among them) filled in then."""
-
-    text: str
-    values: dict = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        if not self.text:
-            return ""
-        return gettext(self.text) % {key: str(value) for key, value in self.values.items()}
-
-
-def said(line: str, /, **values) -> Said:
-    return Said(line, values)
 
 
 @dataclass

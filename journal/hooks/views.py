@@ -66,13 +66,14 @@ def ingest(request: HttpRequest, token: str) -> HttpResponse:
         )
         return JsonResponse({"error": error}, status=413)
     delivery = _keep(hook, received_at=now, body=body, size=size, content_type=content_type)
-    try:
-        reading = formats.read(body, content_type, hook.format, now)
-    except formats.BadBody as exc:
-        delivery.outcome, delivery.error = HookDelivery.Outcome.REJECTED, clean_text(str(exc), 2000, False)
-        delivery.save(update_fields=["outcome", "error"])
-        return JsonResponse({"error": str(exc)}, status=400)
     with translation.override(_reader_language(hook)):  # what it records, in its reader's language
+        try:
+            reading = formats.read(body, content_type, hook.format, now)
+        except formats.BadBody as exc:
+            delivery.outcome, delivery.error = HookDelivery.Outcome.REJECTED, clean_text(str(exc), 2000, False)
+            delivery.save(update_fields=["outcome", "error"])
+            with translation.override("en"):  # the monitor's answer stays English
+                return JsonResponse({"error": str(exc)}, status=400)
         result = apply(hook, delivery, reading)
         delivery.detail = clean_text(result.detail, 20000, single_line=False)
     delivery.format, delivery.outcome = reading.format, result.outcome
