@@ -35,7 +35,7 @@ Outcome = HookDelivery.Outcome
 @dataclass
 class Result:
     outcome: str
-    lines: list[Said | str] = field(default_factory=list)
+    lines: list[Said] = field(default_factory=list)
     incident: Incident | None = None
 
     @property

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -19,6 +19,7 @@ from journal import bounds
 from journal.hooks import formats
 from journal.hooks.apply import apply, clean_text
 from journal.hooks.models import HookDelivery, HookFormat, WebHook
+from journal.hooks.said import said
 from journal.models import Preferences, Service
 from journal.roles import can_edit
 
@@ -54,19 +55,27 @@ def ingest(request: HttpRequest, token: str) -> HttpResponse:
         body = request.body  # read before anything parses it (see HookBodyMiddleware)
     size = int(declared) if declared.isdigit() and int(declared) > limit else len(body)
     WebHook.objects.filter(pk=hook.pk).update(last_delivery_at=now)
+    language = _reader_language(hook)  # what it records is read in this language on the page
     if size > limit:
-        error = f"The body is {size} bytes; the limit is {limit} (WEBHOOK_MAX_BYTES)."
+        error = said(
+            gettext_noop("The body is %(size)s bytes; the limit is %(limit)s (WEBHOOK_MAX_BYTES)."),
+            size=size,
+            limit=limit,
+        )
+        with translation.override(language):
+            kept = str(error)
         _keep(
             hook,
             received_at=now,
             size=size,
             content_type=content_type,
             outcome=HookDelivery.Outcome.TOO_LARGE,
-            error=error,
+            error=kept,
         )
-        return JsonResponse({"error": error}, status=413)
+        with translation.override("en"):  # the monitor's answer stays English
+            return JsonResponse({"error": str(error)}, status=413)
     delivery = _keep(hook, received_at=now, body=body, size=size, content_type=content_type)
-    with translation.override(_reader_language(hook)):  # what it records, in its reader's language
+    with translation.override(language):
         try:
             reading = formats.read(body, content_type, hook.format, now)
         except formats.BadBody as exc:
