@@ -9,20 +9,26 @@ from datetime import datetime
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from journal.models import Incident, LogExcerpt, ProviderNotice, SupportContact, TimelineEvent
 
 # (model, what it is called, the field of its history that names the incident)
 TRACKED = (
-    (Incident, "incident", "id"),
-    (TimelineEvent, "event", "incident_id"),
-    (ProviderNotice, "notice", "incident_id"),
-    (SupportContact, "support contact", "incident_id"),
-    (LogExcerpt, "log excerpt", "incident_id"),
+    (Incident, gettext_lazy("incident"), "id"),
+    (TimelineEvent, gettext_lazy("event"), "incident_id"),
+    (ProviderNotice, gettext_lazy("notice"), "incident_id"),
+    (SupportContact, gettext_lazy("support contact"), "incident_id"),
+    (LogExcerpt, gettext_lazy("log excerpt"), "incident_id"),
 )
 # Bookkeeping, not something a person changed (the removal shows as the action itself).
 UNSHOWN = {"id", "version", "updated_at", "removed_at", "removed_by"}
-ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+ACTIONS = {
+    "+": pgettext_lazy("history", "created"),
+    "~": pgettext_lazy("history", "changed"),
+    "-": pgettext_lazy("history", "deleted"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ def shown(field: models.Field, value) -> str:
     if isinstance(value, datetime):
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S %Z}"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
 
 
@@ -69,18 +75,20 @@ def _changes(model: type[models.Model], old, new) -> tuple[Change, ...]:
 def _action(record, previous) -> str:
     if record.history_type == "~" and previous is not None and hasattr(record, "removed_at"):
         if record.removed_at and not previous.removed_at:
-            return f"removed ({record.removal_reason})"
+            return _("removed (%(reason)s)") % {"reason": record.removal_reason}
         if previous.removed_at and not record.removed_at:
-            return "restored"
+            return pgettext_lazy("history", "restored")
     return ACTIONS[record.history_type]
 
 
 def _label(item: models.Model) -> str:
     """What the record is, in words; times in the active zone."""
     if isinstance(item, TimelineEvent):
-        return f"{item.get_type_display()} at {shown(TimelineEvent._meta.get_field('at'), item.at)}"
+        at = shown(TimelineEvent._meta.get_field("at"), item.at)
+        return _("%(type)s at %(at)s") % {"type": item.get_type_display(), "at": at}
     if isinstance(item, SupportContact):
-        return f"{item.get_channel_display()} at {shown(SupportContact._meta.get_field('opened_at'), item.opened_at)}"
+        at = shown(SupportContact._meta.get_field("opened_at"), item.opened_at)
+        return _("%(channel)s at %(at)s") % {"channel": item.get_channel_display(), "at": at}
     return str(item)
 
 

@@ -2,7 +2,8 @@
 computed), every notice and log excerpt verbatim, and a SHA-256 manifest of the files.
 
 In ``summary.md`` every value a person typed is quoted on one line (JSON string syntax: line
-breaks written ``\n``), so no text can pass for a line the journal computed."""
+breaks written ``\n``), so no text can pass for a line the journal computed. The summary is
+written in the requester's language; the files it quotes stay as they were."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import tempfile
 import zipfile
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from journal.downtime import format_duration
 from journal.models import Incident
@@ -42,50 +44,69 @@ def summary(incident: Incident) -> str:
         try:
             return f"{timezone.localtime(moment, zone):%Y-%m-%d %H:%M:%S %Z}"
         except OverflowError:
-            return "out of range"
+            return _("out of range")
 
+    service = incident.service
+    claimed = _("- Provider claimed: %(duration)s") % {"duration": format_duration(totals.claimed_duration)}
+    if totals.claimed:
+        claimed = _("- Provider claimed: %(duration)s (%(start)s → %(end)s, the latest notice giving both)") % {
+            "duration": format_duration(totals.claimed_duration),
+            "start": at(totals.claimed.start),
+            "end": at(totals.claimed.end),
+        }
     lines = [
-        f"# Incident {quoted(incident.title)}",
+        _("# Incident %(title)s") % {"title": quoted(incident.title)},
         "",
-        "Text typed by people is quoted, with line breaks written \\n; every other line is computed.",
+        _("Text typed by people is quoted, with line breaks written \\n; every other line is computed."),
         "",
-        f"- Provider › service: {quoted(incident.service.provider.name)} › {quoted(incident.service.name)}",
-        f"- Kind: {incident.get_kind_display()}; status: {incident.get_status_display()}",
-        f"- Times below are in {incident.service.time_zone} (the service's zone); every time is stored in UTC.",
+        _("- Provider › service: %(provider)s › %(service)s")
+        % {"provider": quoted(service.provider.name), "service": quoted(service.name)},
+        _("- Kind: %(kind)s; status: %(status)s")
+        % {"kind": incident.get_kind_display(), "status": incident.get_status_display()},
+        _("- Times below are in %(zone)s (the service's zone); every time is stored in UTC.")
+        % {"zone": service.time_zone},
         "",
-        "## Totals",
+        _("## Totals"),
         "",
-        f"- Observed down: {format_duration(totals.observed)} — the union of the down stretches "
-        "(a down runs until the next up or degraded; repeated downs are not counted twice):",
+        _(
+            "- Observed down: %(duration)s — the union of the down stretches "
+            "(a down runs until the next up or degraded; repeated downs are not counted twice):"
+        )
+        % {"duration": format_duration(totals.observed)},
         *[f"  - {at(i.start)} → {at(i.end)} ({format_duration(i.duration)})" for i in totals.down],
-        f"- First down → last up: {format_duration(totals.span)} ({at(totals.first_down)} → {at(totals.last_up)})",
-        f"- Provider claimed: {format_duration(totals.claimed_duration)}"
-        + (
-            f" ({at(totals.claimed.start)} → {at(totals.claimed.end)}, the latest notice giving both)"
-            if totals.claimed
-            else ""
-        ),
-        f"- Claimed − observed: {format_duration(totals.claimed_minus_observed)}",
+        _("- First down → last up: %(duration)s (%(first)s → %(last)s)")
+        % {"duration": format_duration(totals.span), "first": at(totals.first_down), "last": at(totals.last_up)},
+        claimed,
+        _("- Claimed − observed: %(duration)s") % {"duration": format_duration(totals.claimed_minus_observed)},
     ]
     if claims.false_statuses:
-        lines += ["", "## Status claimed while observed down", ""]
+        lines += ["", _("## Status claimed while observed down"), ""]
         lines += [f"- {at(moment)}: {quoted(what)}" for moment, what in claims.false_statuses]
-    lines += ["", "## Timeline", ""]
+    lines += ["", _("## Timeline"), ""]
     lines += [
         f"- {at(e.at)} — {e.get_type_display()} ({e.get_source_display()}): {quoted(e.text)}"
         for e in incident.events.all()
     ]
     contacts = list(incident.support_contacts.all())
     if contacts:
-        lines += ["", "## Support contacts", ""]
-        lines += [
-            f"- {at(c.opened_at)} {c.get_channel_display()}, opened by {c.get_initiated_by_display().lower()}"
-            + (f", first response after {format_duration(c.response_time)}" if c.response_time is not None else "")
-            + (f": {quoted(c.summary)}" if c.summary else "")
-            + (f" Outcome: {quoted(c.outcome)}" if c.outcome else "")
-            for c in contacts
-        ]
+        lines += ["", _("## Support contacts"), ""]
+        lines += [_contact(c, at) for c in contacts]
     return "\n".join(lines) + "\n"
+
+
+def _contact(contact, at) -> str:
+    line = _("- %(at)s %(channel)s, opened by %(who)s") % {
+        "at": at(contact.opened_at),
+        "channel": contact.get_channel_display(),
+        "who": contact.get_initiated_by_display().lower(),
+    }
+    if contact.response_time is not None:
+        line += _(", first response after %(duration)s") % {"duration": format_duration(contact.response_time)}
+    if contact.summary:
+        line += f": {quoted(contact.summary)}"
+    if contact.outcome:
+        line += " " + _("Outcome: %(outcome)s") % {"outcome": quoted(contact.outcome)}
+    return line
 
 
 def build(incident: Incident):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from journal.secret_tokens import Revocable, token_digest
 
@@ -33,7 +34,7 @@ class ShareLinkQuerySet(models.QuerySet):
 class ShareLink(Revocable, models.Model):
     incident = models.ForeignKey("journal.Incident", on_delete=models.CASCADE, related_name="share_links")
     token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
-    note = models.CharField(max_length=200, blank=True, help_text="Who it was sent to.")
+    note = models.CharField(max_length=200, blank=True, help_text=_("Who it was sent to."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

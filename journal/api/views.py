@@ -7,6 +7,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from journal import bounds
@@ -15,9 +16,9 @@ from journal.roles import can_edit
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="What will use it, e.g. “backup script”.")
+    name = forms.CharField(label=_("Name"), max_length=100, help_text=_("What will use it, e.g. “backup script”."))
     read_only = forms.BooleanField(
-        required=False, label="Read only", help_text="It can read but never change anything."
+        required=False, label=_("Read only"), help_text=_("It can read but never change anything.")
     )
 
     def clean_name(self) -> str:

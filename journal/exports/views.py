@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from journal.exports import csv_files, ical, postmortem
@@ -66,12 +67,12 @@ def _errors(filters: IncidentFilter) -> str:
 
 
 class FeedTokenForm(forms.Form):
-    name = forms.CharField(max_length=100, required=False, label="Used for (optional)")
+    name = forms.CharField(max_length=100, required=False, label=_("Used for (optional)"))
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if "\x00" in name:
-            raise forms.ValidationError("Null characters are not allowed.", code="null")
+            raise forms.ValidationError(_("Null characters are not allowed."), code="null")
         return name
 
 

@@ -11,7 +11,8 @@
 
 A message already applied (same key) changes nothing. A time in the body outside what
 journal.bounds accepts for something that happened is replaced by the time received, and the
-delivery says so.
+delivery says so. What each message did is a ``Said`` line: read in English in the monitor's
+JSON answer, and in its reader's language on the service page.
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from journal import bounds
 from journal.hooks.formats import DOWN, Message, Reading
 from journal.hooks.models import HookDelivery, HookMessage, WebHook
+from journal.hooks.said import Said, said
 from journal.models import Incident, Service, TimelineEvent
 
 Outcome = HookDelivery.Outcome
@@ -32,12 +35,12 @@ Outcome = HookDelivery.Outcome
 @dataclass
 class Result:
     outcome: str
-    lines: list[str] = field(default_factory=list)
+    lines: list[Said] = field(default_factory=list)
     incident: Incident | None = None
 
     @property
     def detail(self) -> str:
-        return "\n".join(self.lines)
+        return "\n".join(str(line) for line in self.lines)
 
 
 def clean_text(value: str, limit: int, single_line: bool) -> str:
@@ -52,7 +55,7 @@ def clean_text(value: str, limit: int, single_line: bool) -> str:
 def apply(hook: WebHook, delivery: HookDelivery, reading: Reading) -> Result:
     """Apply the reading's messages to the hook's service, one transaction for the delivery."""
     if not reading.messages:
-        return Result(Outcome.IGNORED, [reading.note or "No messages."])
+        return Result(Outcome.IGNORED, [reading.note or said(gettext_noop("No messages."))])
     results = []
     with transaction.atomic():
         # One delivery at a time per service: two firing alerts arriving together open one incident.
@@ -70,42 +73,65 @@ def apply(hook: WebHook, delivery: HookDelivery, reading: Reading) -> Result:
     return Result(outcome, [r[1] for r in results], incident)
 
 
-def _apply_one(hook: WebHook, delivery: HookDelivery, message: Message) -> tuple[str, str, Incident | None]:
+def _apply_one(hook: WebHook, delivery: HookDelivery, message: Message) -> tuple[str, Said, Incident | None]:
     service = hook.service
     name = clean_text(message.name, 200, single_line=True)
     subject = clean_text(message.subject, 300, single_line=True)
     if HookMessage.objects.filter(service=service, key=message.key).exists():
-        return Outcome.REPEAT, f"{name}: already received (a retry): nothing changed.", None
+        return (
+            Outcome.REPEAT,
+            said(gettext_noop("%(name)s: already received (a retry): nothing changed."), name=name),
+            None,
+        )
     if not message.state:
-        return Outcome.IGNORED, f"{name}: {clean_text(message.text, 2000, False)} Nothing recorded.", None
-    at, note = message.at, ""
+        text = clean_text(message.text, 2000, False)
+        return Outcome.IGNORED, said(gettext_noop("%(name)s: %(text)s Nothing recorded."), name=name, text=text), None
+    at, note = message.at, said("")
     if at is None:
         at = delivery.received_at
     elif problem := bounds.happened_problem(at):
         at_text = clean_text(message.at_text, 64, single_line=True)
-        at, note = delivery.received_at, f" (its time {at_text} is {problem}: the time received is used)"
+        note = said(
+            gettext_noop(" (its time %(at)s is %(problem)s: the time received is used)"), at=at_text, problem=problem
+        )
+        at = delivery.received_at
     text = clean_text(message.text, 2000, single_line=False)
     incident = service.incidents.filter(status=Incident.Status.OPEN).order_by("-created_at", "-id").first()
     down_now = _monitors_down(incident) if incident else {}
     if message.state == DOWN:
         if subject in down_now:
-            return _record(service, delivery, message, at, incident, None, f"{name}: still down{note}: nothing added.")
+            line = said(gettext_noop("%(name)s: still down%(note)s: nothing added."), name=name, note=note)
+            return _record(service, delivery, message, at, incident, None, line)
         opened = incident is None
         if opened:
             incident = Incident(
                 service=service,
-                title=clean_text(f"{name} down", 300, single_line=True),
+                title=clean_text(gettext("%(name)s down") % {"name": name}, 300, single_line=True),
                 kind=Incident.Kind.OUTAGE,
-                notes=f"Opened by the webhook “{clean_text(hook.name, 100, True)}”.",
+                notes=gettext("Opened by the webhook “%(hook)s”.") % {"hook": clean_text(hook.name, 100, True)},
             )
             incident._change_reason = f"webhook {hook.name}"[:100]
             incident.save()
         event = _event(hook, incident, at, TimelineEvent.Type.DOWN, text)
-        said = f"opened incident #{incident.pk}" if opened else f"added to incident #{incident.pk}"
-        return _record(service, delivery, message, at, incident, event, f"{name}: down{note}; {said}.")
+        if opened:
+            line = said(
+                gettext_noop("%(name)s: down%(note)s; opened incident #%(number)s."),
+                name=name,
+                note=note,
+                number=incident.pk,
+            )
+        else:
+            line = said(
+                gettext_noop("%(name)s: down%(note)s; added to incident #%(number)s."),
+                name=name,
+                note=note,
+                number=incident.pk,
+            )
+        return _record(service, delivery, message, at, incident, event, line)
     # UP
     if incident is None:
-        return Outcome.IGNORED, f"{name}: up, but no incident of this service is open: nothing added.", None
+        line = said(gettext_noop("%(name)s: up, but no incident of this service is open: nothing added."), name=name)
+        return Outcome.IGNORED, line, None
     others = sorted(subject_name for subject_id, subject_name in down_now.items() if subject_id != subject)
     if not incident.events.filter(at__lte=at, type__in=[TimelineEvent.Type.DOWN, TimelineEvent.Type.DEGRADED]).exists():
         return _record(
@@ -115,20 +141,42 @@ def _apply_one(hook: WebHook, delivery: HookDelivery, message: Message) -> tuple
             at,
             incident,
             None,
-            f"{name}: up{note}, but incident #{incident.pk} has no down before it: nothing added.",
+            said(
+                gettext_noop("%(name)s: up%(note)s, but incident #%(number)s has no down before it: nothing added."),
+                name=name,
+                note=note,
+                number=incident.pk,
+            ),
         )
     if others:
-        event = _event(
-            hook, incident, at, TimelineEvent.Type.OBSERVATION, f"{text}\nStill down: {', '.join(others)}."[:2000]
+        still = ", ".join(others)
+        observed = text + "\n" + gettext("Still down: %(names)s.") % {"names": still}
+        event = _event(hook, incident, at, TimelineEvent.Type.OBSERVATION, observed[:2000])
+        line = said(
+            gettext_noop("%(name)s: up%(note)s; still down: %(others)s (noted on incident #%(number)s)."),
+            name=name,
+            note=note,
+            others=still,
+            number=incident.pk,
         )
-        line = f"{name}: up{note}; still down: {', '.join(others)} (noted on incident #{incident.pk})."
         return _record(service, delivery, message, at, incident, event, line)
     if not incident.compute_totals().still_down:
-        return _record(
-            service, delivery, message, at, incident, None, f"{name}: up{note}; incident #{incident.pk} was up already."
+        line = said(
+            gettext_noop("%(name)s: up%(note)s; incident #%(number)s was up already."),
+            name=name,
+            note=note,
+            number=incident.pk,
         )
+        return _record(service, delivery, message, at, incident, None, line)
     event = _event(hook, incident, at, TimelineEvent.Type.UP, text)
-    line = f"{name}: up{note}; added to incident #{incident.pk}, which stays open until you mark it resolved."
+    line = said(
+        gettext_noop(
+            "%(name)s: up%(note)s; added to incident #%(number)s, which stays open until you mark it resolved."
+        ),
+        name=name,
+        note=note,
+        number=incident.pk,
+    )
     return _record(service, delivery, message, at, incident, event, line)
 
 
@@ -147,7 +195,7 @@ def _event(hook: WebHook, incident: Incident, at: datetime, kind: str, text: str
     return event
 
 
-def _record(service, delivery, message: Message, at, incident, event, line: str):
+def _record(service, delivery, message: Message, at, incident, event, line: Said):
     try:
         with transaction.atomic():
             HookMessage.objects.create(
@@ -164,9 +212,10 @@ def _record(service, delivery, message: Message, at, incident, event, line: str)
     except IntegrityError:  # the same message, applied by a concurrent delivery
         if event is not None:
             event.delete()
+        name = clean_text(message.name, 200, True)
         return (
             Outcome.REPEAT,
-            f"{clean_text(message.name, 200, True)}: already received (a retry): nothing changed.",
+            said(gettext_noop("%(name)s: already received (a retry): nothing changed."), name=name),
             None,
         )
     return Outcome.APPLIED, line, incident

@@ -31,14 +31,24 @@ from io import BytesIO
 
 from django.http import QueryDict
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils.translation import gettext, gettext_noop
 
 from journal.hooks.models import HookFormat
+from journal.hooks.said import Said, said
 
 DOWN, UP = "down", "up"
 
 
 class BadBody(ValueError):
-    """The body cannot be read as a monitor message; the text says why."""
+    """The body cannot be read as a monitor message; the line says why (journal.hooks.said:
+    read in the language active when it is turned into text)."""
+
+    def __init__(self, line: str, /, **values):
+        super().__init__(line)
+        self.line = said(line, **values)
+
+    def __str__(self) -> str:
+        return str(self.line)
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,7 @@ class Message:
 class Reading:
     format: str
     messages: list[Message] = field(default_factory=list)
-    note: str = ""  # e.g. "a test message": nothing to record
+    note: Said | None = None  # e.g. "a test message": nothing to record
 
 
 def read(body: bytes, content_type: str, chosen: str = HookFormat.AUTO, received_at: datetime | None = None) -> Reading:
@@ -73,7 +83,7 @@ def read(body: bytes, content_type: str, chosen: str = HookFormat.AUTO, received
         return _healthchecks(document, received_at)
     if fmt == HookFormat.ALERTMANAGER:
         return _alertmanager(document)
-    raise BadBody(f"Unknown format {fmt!r}.")
+    raise BadBody(gettext_noop("Unknown format %(format)s."), format=repr(fmt))
 
 
 def _document(body: bytes, content_type: str) -> dict:
@@ -81,28 +91,28 @@ def _document(body: bytes, content_type: str) -> dict:
     its JSON in ``data``)."""
     kind = content_type.split(";")[0].strip().lower()
     if not body.strip():
-        raise BadBody("The body is empty.")
+        raise BadBody(gettext_noop("The body is empty."))
     if kind == "application/x-www-form-urlencoded":
         try:
             fields = QueryDict(body, encoding="utf-8")
         except Exception as exc:  # noqa: BLE001 - any malformed form body is a bad body
-            raise BadBody(f"Not a readable form body ({exc}).") from None
+            raise BadBody(gettext_noop("Not a readable form body (%(error)s)."), error=exc) from None
         return _form_document(fields)
     if kind == "multipart/form-data":
         meta = {"CONTENT_TYPE": content_type, "CONTENT_LENGTH": str(len(body))}
         try:
             fields, _ = MultiPartParser(meta, BytesIO(body), [], "utf-8").parse()
         except (MultiPartParserError, ValueError) as exc:
-            raise BadBody(f"Not a readable multipart body ({exc}).") from None
+            raise BadBody(gettext_noop("Not a readable multipart body (%(error)s)."), error=exc) from None
         return _form_document(fields)
     try:
         document = json.loads(body)
     except UnicodeDecodeError:
-        raise BadBody("Not JSON: the bytes are not UTF-8 text.") from None
+        raise BadBody(gettext_noop("Not JSON: the bytes are not UTF-8 text.")) from None
     except ValueError as exc:
-        raise BadBody(f"Not JSON: {exc}.") from None
+        raise BadBody(gettext_noop("Not JSON: %(error)s."), error=exc) from None
     if not isinstance(document, dict):
-        raise BadBody(f"Expected a JSON object, got a JSON {type(document).__name__}.")
+        raise BadBody(gettext_noop("Expected a JSON object, got a JSON %(type)s."), type=type(document).__name__)
     return document
 
 
@@ -111,9 +121,9 @@ def _form_document(fields) -> dict:
         try:
             document = json.loads(fields["data"])
         except ValueError as exc:
-            raise BadBody(f"The form field 'data' is not JSON: {exc}.") from None
+            raise BadBody(gettext_noop("The form field 'data' is not JSON: %(error)s."), error=exc) from None
         if not isinstance(document, dict):
-            raise BadBody("The form field 'data' is not a JSON object.")
+            raise BadBody(gettext_noop("The form field 'data' is not a JSON object."))
         return document
     return {name: fields.get(name) for name in fields}
 
@@ -128,8 +138,10 @@ def detect(document: dict) -> str:
     if has_status and any(k in document for k in ("check", "code", "uuid", "slug", "name")):
         return HookFormat.HEALTHCHECKS
     raise BadBody(
-        "Could not tell which monitor sent this: expected Uptime Kuma's heartbeat and monitor, "
-        "Healthchecks' status with check (or code) and now, or Alertmanager's alerts list."
+        gettext_noop(
+            "Could not tell which monitor sent this: expected Uptime Kuma's heartbeat and monitor, "
+            "Healthchecks' status with check (or code) and now, or Alertmanager's alerts list."
+        )
     )
 
 
@@ -140,20 +152,24 @@ def parse_time(value, what: str, naive_is_utc: bool = True) -> datetime:
     """An ISO 8601 / RFC 3339 time (nanoseconds cut to microseconds; a time without offset
     is UTC, as Uptime Kuma writes it), or BadBody naming ``what``."""
     if not isinstance(value, str) or not value.strip() or len(value) > 64:
-        raise BadBody(f"{what} is not a time: {str(value)[:64]!r}.")
+        raise BadBody(gettext_noop("%(what)s is not a time: %(value)s."), what=what, value=repr(str(value)[:64]))
     text = _FRACTION.sub(r"\1", value.strip()).replace("Z", "+00:00").replace("z", "+00:00")
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise BadBody(f"{what} is not an ISO 8601 time: {value[:64]!r}.") from None
+        raise BadBody(
+            gettext_noop("%(what)s is not an ISO 8601 time: %(value)s."), what=what, value=repr(value[:64])
+        ) from None
     if moment.tzinfo is None:
         if not naive_is_utc:
-            raise BadBody(f"{what} has no UTC offset: {value[:64]!r}.")
+            raise BadBody(gettext_noop("%(what)s has no UTC offset: %(value)s."), what=what, value=repr(value[:64]))
         moment = moment.replace(tzinfo=UTC)
     try:
         return moment.astimezone(UTC)
     except OverflowError:
-        raise BadBody(f"{what} is outside the calendar: {value[:64]!r}.") from None
+        raise BadBody(
+            gettext_noop("%(what)s is outside the calendar: %(value)s."), what=what, value=repr(value[:64])
+        ) from None
 
 
 def _text(value, limit: int = 2000) -> str:
@@ -164,26 +180,38 @@ def _uptime_kuma(document: dict) -> Reading:
     heartbeat, monitor = document.get("heartbeat"), document.get("monitor")
     msg = _text(document.get("msg"))
     if heartbeat is None:
-        what = "a test message" if monitor is None else "a message without a heartbeat (e.g. a certificate expiry)"
-        return Reading(HookFormat.UPTIME_KUMA, note=f"Uptime Kuma sent {what}: nothing to record. {msg}".strip())
+        msg = f" {msg}" if msg.strip() else ""
+        if monitor is None:
+            note = said(gettext_noop("Uptime Kuma sent a test message: nothing to record.%(msg)s"), msg=msg)
+        else:
+            note = said(
+                gettext_noop(
+                    "Uptime Kuma sent a message without a heartbeat (e.g. a certificate expiry): "
+                    "nothing to record.%(msg)s"
+                ),
+                msg=msg,
+            )
+        return Reading(HookFormat.UPTIME_KUMA, note=note)
     if not isinstance(heartbeat, dict):
-        raise BadBody("Uptime Kuma: 'heartbeat' is not an object.")
+        raise BadBody(gettext_noop("Uptime Kuma: 'heartbeat' is not an object."))
     if not isinstance(monitor, dict):
         monitor = {}
     status = heartbeat.get("status")
     if isinstance(status, bool) or status not in (0, 1, 2, 3):
-        raise BadBody(f"Uptime Kuma: heartbeat status {str(status)[:20]!r} is not 0, 1, 2 or 3.")
+        raise BadBody(
+            gettext_noop("Uptime Kuma: heartbeat status %(status)s is not 0, 1, 2 or 3."), status=repr(str(status)[:20])
+        )
     monitor_id = heartbeat.get("monitorID", monitor.get("id"))
     if monitor_id is None or isinstance(monitor_id, (dict, list)):
-        raise BadBody("Uptime Kuma: the heartbeat names no monitor (monitorID).")
+        raise BadBody(gettext_noop("Uptime Kuma: the heartbeat names no monitor (monitorID)."))
     at = parse_time(heartbeat.get("time"), "Uptime Kuma: heartbeat time")
     name = _text(monitor.get("name"), 300) or f"Monitor {monitor_id}"
     state = {0: DOWN, 1: UP}.get(status, "")
     text = _text(heartbeat.get("msg")) or msg
     if status == 2:
-        text = f"Pending (not yet down): {text}"
+        text = gettext("Pending (not yet down): %(text)s") % {"text": text}
     elif status == 3:
-        text = f"Maintenance: {text}"
+        text = gettext("Maintenance: %(text)s") % {"text": text}
     identity = f"kuma|{monitor_id}|{status}|{heartbeat.get('time')}"
     return Reading(
         HookFormat.UPTIME_KUMA,
@@ -212,10 +240,10 @@ def _healthchecks(document: dict, received_at: datetime | None) -> Reading:
         None,
     )
     if code is None:
-        raise BadBody('Healthchecks: no check given (put "check": "$CODE" in the body).')
+        raise BadBody(gettext_noop('Healthchecks: no check given (put "check": "$CODE" in the body).'))
     status = document.get("status", details.get("status"))
     if not isinstance(status, str):
-        raise BadBody('Healthchecks: no status given (put "status": "$STATUS" in the body).')
+        raise BadBody(gettext_noop('Healthchecks: no status given (put "status": "$STATUS" in the body).'))
     status = status.strip().lower()
     name = _text(document.get("name") or details.get("name"), 300) or code
     now = document.get("now") or document.get("time")
@@ -223,9 +251,12 @@ def _healthchecks(document: dict, received_at: datetime | None) -> Reading:
     # Without a time, retries within the same minute are taken for one message.
     when = now if now else f"received {(received_at or datetime.now(UTC)):%Y-%m-%dT%H:%M}"
     state = status if status in (DOWN, UP) else ""
-    text = f"Healthchecks: {name} is {status}."
+    text = gettext("Healthchecks: %(name)s is %(status)s.") % {"name": name, "status": status}
     if not state:
-        text = f"Healthchecks: {name} is {status!r} (not up or down)."
+        text = gettext("Healthchecks: %(name)s is %(status)s (not up or down).") % {
+            "name": name,
+            "status": repr(status),
+        }
     return Reading(
         HookFormat.HEALTHCHECKS, [Message(f"hc:{code}", state, at, name, text, f"hc|{code}|{status}|{when}", now or "")]
     )
@@ -234,17 +265,23 @@ def _healthchecks(document: dict, received_at: datetime | None) -> Reading:
 def _alertmanager(document: dict) -> Reading:
     alerts = document.get("alerts")
     if not isinstance(alerts, list):
-        raise BadBody("Alertmanager: 'alerts' is not a list.")
+        raise BadBody(gettext_noop("Alertmanager: 'alerts' is not a list."))
     if not alerts:
-        return Reading(HookFormat.ALERTMANAGER, note="Alertmanager sent no alerts: nothing to record.")
+        return Reading(
+            HookFormat.ALERTMANAGER, note=said(gettext_noop("Alertmanager sent no alerts: nothing to record."))
+        )
     messages = []
     for n, alert in enumerate(alerts):
         where = f"Alertmanager: alerts[{n}]"
         if not isinstance(alert, dict):
-            raise BadBody(f"{where} is not an object.")
+            raise BadBody(gettext_noop("%(where)s is not an object."), where=where)
         status = alert.get("status")
         if status not in ("firing", "resolved"):
-            raise BadBody(f"{where}.status {str(status)[:20]!r} is not 'firing' or 'resolved'.")
+            raise BadBody(
+                gettext_noop("%(where)s.status %(status)s is not 'firing' or 'resolved'."),
+                where=where,
+                status=repr(str(status)[:20]),
+            )
         labels = alert.get("labels") if isinstance(alert.get("labels"), dict) else {}
         annotations = alert.get("annotations") if isinstance(alert.get("annotations"), dict) else {}
         fingerprint = alert.get("fingerprint")
@@ -263,8 +300,8 @@ def _alertmanager(document: dict) -> Reading:
         name = _text(labels.get("alertname"), 200) or "alert"
         if labels.get("instance"):
             name = f"{name} on {_text(labels['instance'], 95)}"
-        said = _text(annotations.get("summary") or annotations.get("description") or "")
-        text = f"{name} {status}" + (f": {said}" if said else ".")
+        summary = _text(annotations.get("summary") or annotations.get("description") or "")
+        text = f"{name} {status}" + (f": {summary}" if summary else ".")
         messages.append(
             Message(
                 f"am:{fingerprint[:64]}",

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from journal.secret_tokens import Revocable, token_digest
 
@@ -18,7 +20,7 @@ TOKEN_PREFIX = "wh_"
 
 
 class HookFormat(models.TextChoices):
-    AUTO = "auto", "Detect from the body"
+    AUTO = "auto", _("Detect from the body")
     UPTIME_KUMA = "uptime_kuma", "Uptime Kuma"
     HEALTHCHECKS = "healthchecks", "Healthchecks.io"
     ALERTMANAGER = "alertmanager", "Prometheus Alertmanager"
@@ -40,7 +42,7 @@ class WebHook(Revocable, models.Model):
     kept: the URL is shown once, when made or rotated."""
 
     service = models.ForeignKey("journal.Service", on_delete=models.CASCADE, related_name="webhooks")
-    name = models.CharField(max_length=100, help_text="e.g. “Uptime Kuma on the home server”.")
+    name = models.CharField(max_length=100, help_text=_("e.g. “Uptime Kuma on the home server”."))
     format = models.CharField(max_length=20, choices=HookFormat, default=HookFormat.AUTO)
     token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(max_length=12, editable=False, help_text="The token's first characters.")
@@ -85,12 +87,13 @@ class HookDelivery(models.Model):
     """One request received on a hook, its body kept byte for byte before it was read."""
 
     class Outcome(models.TextChoices):
-        APPLIED = "applied", "Applied"
-        REPEAT = "repeat", "Repeat (already applied)"
-        IGNORED = "ignored", "Ignored"
-        REJECTED = "rejected", "Rejected"
-        TOO_LARGE = "too_large", "Too large"
-        RECEIVED = "received", "Received"  # stored, not yet read (a crash between the two)
+        APPLIED = "applied", _("Applied")
+        REPEAT = "repeat", _("Repeat (already applied)")
+        IGNORED = "ignored", _("Ignored")
+        REJECTED = "rejected", _("Rejected")
+        TOO_LARGE = "too_large", _("Too large")
+        # stored, not yet read (a crash between the two)
+        RECEIVED = "received", pgettext_lazy("delivery outcome", "Received")
 
     hook = models.ForeignKey(WebHook, on_delete=models.CASCADE, related_name="deliveries")
     received_at = models.DateTimeField(default=timezone.now)
@@ -105,7 +108,7 @@ class HookDelivery(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
-        verbose_name_plural = "hook deliveries"
+        verbose_name_plural = _("hook deliveries")
 
     def __str__(self) -> str:
         return f"Delivery {self.pk} to {self.hook.name} at {self.received_at:%Y-%m-%d %H:%M:%S} UTC"

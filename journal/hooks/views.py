@@ -9,7 +9,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
@@ -17,7 +19,8 @@ from journal import bounds
 from journal.hooks import formats
 from journal.hooks.apply import apply, clean_text
 from journal.hooks.models import HookDelivery, HookFormat, WebHook
-from journal.models import Service
+from journal.hooks.said import said
+from journal.models import Preferences, Service
 from journal.roles import can_edit
 
 KEEP_UNAPPLIED = 100  # refused and ignored deliveries kept per hook (the newest)
@@ -27,6 +30,7 @@ class HookForm(forms.ModelForm):
     class Meta:
         model = WebHook
         fields = ["name", "format"]
+        labels = {"name": gettext_lazy("Name"), "format": gettext_lazy("Format")}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
@@ -51,35 +55,49 @@ def ingest(request: HttpRequest, token: str) -> HttpResponse:
         body = request.body  # read before anything parses it (see HookBodyMiddleware)
     size = int(declared) if declared.isdigit() and int(declared) > limit else len(body)
     WebHook.objects.filter(pk=hook.pk).update(last_delivery_at=now)
+    language = _reader_language(hook)  # what it records is read in this language on the page
     if size > limit:
-        error = f"The body is {size} bytes; the limit is {limit} (WEBHOOK_MAX_BYTES)."
+        error = said(
+            gettext_noop("The body is %(size)s bytes; the limit is %(limit)s (WEBHOOK_MAX_BYTES)."),
+            size=size,
+            limit=limit,
+        )
+        with translation.override(language):
+            kept = str(error)
         _keep(
             hook,
             received_at=now,
             size=size,
             content_type=content_type,
             outcome=HookDelivery.Outcome.TOO_LARGE,
-            error=error,
+            error=kept,
         )
-        return JsonResponse({"error": error}, status=413)
+        with translation.override("en"):  # the monitor's answer stays English
+            return JsonResponse({"error": str(error)}, status=413)
     delivery = _keep(hook, received_at=now, body=body, size=size, content_type=content_type)
-    try:
-        reading = formats.read(body, content_type, hook.format, now)
-    except formats.BadBody as exc:
-        delivery.outcome, delivery.error = HookDelivery.Outcome.REJECTED, clean_text(str(exc), 2000, False)
-        delivery.save(update_fields=["outcome", "error"])
-        return JsonResponse({"error": str(exc)}, status=400)
-    result = apply(hook, delivery, reading)
+    with translation.override(language):
+        try:
+            reading = formats.read(body, content_type, hook.format, now)
+        except formats.BadBody as exc:
+            delivery.outcome, delivery.error = HookDelivery.Outcome.REJECTED, clean_text(str(exc), 2000, False)
+            delivery.save(update_fields=["outcome", "error"])
+            with translation.override("en"):  # the monitor's answer stays English
+                return JsonResponse({"error": str(exc)}, status=400)
+        result = apply(hook, delivery, reading)
+        delivery.detail = clean_text(result.detail, 20000, single_line=False)
     delivery.format, delivery.outcome = reading.format, result.outcome
-    delivery.detail = clean_text(result.detail, 20000, single_line=False)
     delivery.incident = result.incident
     delivery.save(update_fields=["format", "outcome", "detail", "incident"])
-    answer = {
-        "outcome": result.outcome,
-        "detail": result.lines,
-        "incident": result.incident.pk if result.incident else None,
-    }
+    with translation.override("en"):  # the monitor's answer stays English
+        lines = [str(line) for line in result.lines]
+    answer = {"outcome": result.outcome, "detail": lines, "incident": result.incident.pk if result.incident else None}
     return JsonResponse(answer)
+
+
+def _reader_language(hook: WebHook) -> str:
+    """The language of the person who made the hook (their own choice), else the default."""
+    chosen = Preferences.objects.filter(user_id=hook.created_by_id).values_list("language", flat=True).first()
+    return chosen or settings.LANGUAGE_CODE
 
 
 def _keep(hook: WebHook, **fields) -> HookDelivery:
@@ -126,7 +144,7 @@ def hook_revoke(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 def hook_delivery(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """A delivery's body as received and what it did (editors only: bodies may hold hostnames)."""
     if not can_edit(request.user):
-        raise PermissionDenied("Webhook deliveries are shown to editors.")
+        raise PermissionDenied(_("Webhook deliveries are shown to editors."))
     delivery = get_object_or_404(
         HookDelivery.objects.select_related("hook__service__provider"), pk=item, hook__service_id=pk
     )

@@ -14,6 +14,8 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from journal.roles import Role, can_manage_users, role_of, set_role
@@ -38,14 +40,14 @@ def admin_required(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not can_manage_users(request.user):
-            raise PermissionDenied("Only an admin manages users.")
+            raise PermissionDenied(_("Only an admin manages users."))
         return view(request, *args, **kwargs)
 
     return wrapped
 
 
 class NewUserForm(forms.ModelForm):
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices, initial=Role.VIEWER)
 
     class Meta:
         model = User
@@ -53,7 +55,7 @@ class NewUserForm(forms.ModelForm):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
 
 
 def _page(request: HttpRequest, form: NewUserForm, status: int = 200) -> HttpResponse:
@@ -66,7 +68,11 @@ def _new_password(request: HttpRequest, user) -> None:
     password = secrets.token_urlsafe(12)
     user.set_password(password)
     user.save(update_fields=["password"])
-    messages.success(request, f"Password for {user.get_username()} (shown once, give it to them): {password}")
+    messages.success(
+        request,
+        _("Password for %(name)s (shown once, give it to them): %(password)s")
+        % {"name": user.get_username(), "password": password},
+    )
 
 
 @admin_required
@@ -86,7 +92,7 @@ def _other_user(request: HttpRequest, pk: int):
     """Any user but oneself: an admin cannot demote, deactivate or lock out themselves."""
     user = get_object_or_404(User, pk=pk)
     if user.pk == request.user.pk:
-        raise PermissionDenied("Change your own account from another admin's account.")
+        raise PermissionDenied(_("Change your own account from another admin's account."))
     return user
 
 
@@ -96,10 +102,11 @@ def user_role(request: HttpRequest, pk: int) -> HttpResponse:
     user = _other_user(request, pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, f"role: {' '.join(form.errors['role'])}")
+        messages.error(request, _("role: %(errors)s") % {"errors": " ".join(form.errors["role"])})
         return _page(request, NewUserForm(), status=422)
     set_role(user, form.cleaned_data["role"])
-    messages.success(request, f"{user.get_username()} is now {Role(form.cleaned_data['role']).label.lower()}.")
+    role = Role(form.cleaned_data["role"]).label
+    messages.success(request, _("%(name)s is now %(role)s.") % {"name": user.get_username(), "role": role.lower()})
     return redirect("user_list")
 
 
@@ -110,7 +117,8 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
     user = _other_user(request, pk)
     user.is_active = not user.is_active
     user.save(update_fields=["is_active"])
-    messages.success(request, f"{user.get_username()} is {'active' if user.is_active else 'deactivated'}.")
+    said = _("%(name)s is active.") if user.is_active else _("%(name)s is deactivated.")
+    messages.success(request, said % {"name": user.get_username()})
     return redirect("user_list")
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from journal.models import Incident, LogExcerpt, ShareLink
@@ -41,9 +42,8 @@ def share_links(request: HttpRequest, pk: int) -> HttpResponse:
         return _links_page(request, incident, form, status=422)
     link, token = ShareLink.create(incident, form.cleaned_data["days"], form.cleaned_data["note"], request.user)
     url = request.build_absolute_uri(reverse("shared_incident", args=[token]))
-    messages.success(
-        request, f"Share link, valid until {link.expires_at:%Y-%m-%d %H:%M} UTC (copy it now, it is shown once): {url}"
-    )
+    said = _("Share link, valid until %(until)s UTC (copy it now, it is shown once): %(url)s")
+    messages.success(request, said % {"until": f"{link.expires_at:%Y-%m-%d %H:%M}", "url": url})
     return redirect(f"{incident.get_absolute_url()}#share")
 
 
@@ -51,7 +51,7 @@ def share_links(request: HttpRequest, pk: int) -> HttpResponse:
 def share_revoke(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     link = get_object_or_404(ShareLink, pk=item, incident_id=pk)
     link.revoke()
-    messages.success(request, "The share link was revoked: it no longer opens.")
+    messages.success(request, _("The share link was revoked: it no longer opens."))
     return redirect(f"{link.incident.get_absolute_url()}#share")
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from journal.timezones import validate_time_zone
 
@@ -22,9 +23,9 @@ class StatusSource(models.Model):
     """Somewhere a provider publishes notices, polled by the worker on its own interval."""
 
     class Kind(models.TextChoices):
-        STATUSPAGE = "statuspage", "Atlassian Statuspage"
-        FEED = "feed", "Atom or RSS feed"
-        HTML = "html", "Plain HTML page"
+        STATUSPAGE = "statuspage", _("Atlassian Statuspage")
+        FEED = "feed", _("Atom or RSS feed")
+        HTML = "html", _("Plain HTML page")
 
     provider = models.ForeignKey("journal.Provider", on_delete=models.CASCADE, related_name="status_sources")
     service = models.ForeignKey(
@@ -33,22 +34,22 @@ class StatusSource(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="status_sources",
-        help_text="The service its notices are about; empty: any of the provider's services.",
+        help_text=_("The service its notices are about; empty: any of the provider's services."),
     )
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.STATUSPAGE)
     url = models.URLField(
-        "URL",
+        _("URL"),
         max_length=1000,
-        help_text="Statuspage: the page's address (its /api/v2/ documents are read). Feed or page: its own address.",
+        help_text=_("Statuspage: the page's address (its /api/v2/ documents are read). Feed or page: its own address."),
     )
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
         validators=[validate_time_zone],
-        help_text="The zone of times its notices write without one, e.g. Asia/Tokyo.",
+        help_text=_("The zone of times its notices write without one, e.g. Asia/Tokyo."),
     )
     interval_minutes = models.PositiveIntegerField(
-        "poll every (minutes)", default=15, help_text="Between 1 minute and 1 day."
+        _("poll every (minutes)"), default=15, help_text=_("Between 1 minute and 1 day.")
     )
     enabled = models.BooleanField(default=True)
     # Conditional GET: per document URL, {"etag": …, "last_modified": …} of the last 200.
@@ -71,13 +72,13 @@ class StatusSource(models.Model):
 
     def clean(self) -> None:
         if self.url and not self.url.lower().startswith(("http://", "https://")):
-            raise ValidationError({"url": ValidationError("Only http:// and https:// addresses are polled.")})
+            raise ValidationError({"url": ValidationError(_("Only http:// and https:// addresses are polled."))})
         if not 1 <= (self.interval_minutes or 0) <= 24 * 60:
             raise ValidationError(
-                {"interval_minutes": ValidationError("Poll between every minute and once a day (1–1440).")}
+                {"interval_minutes": ValidationError(_("Poll between every minute and once a day (1–1440)."))}
             )
         if self.service_id and self.service.provider_id != self.provider_id:
-            raise ValidationError({"service": ValidationError("That service is rented from another provider.")})
+            raise ValidationError({"service": ValidationError(_("That service is rented from another provider."))})
 
     @property
     def interval(self) -> timedelta:
@@ -107,9 +108,9 @@ class SourceItem(models.Model):
     versions: when it was first and last seen, and when it vanished from the source."""
 
     class Offer(models.TextChoices):
-        PENDING = "pending", "Offered"
-        ATTACHED = "attached", "Attached"
-        DISMISSED = "dismissed", "Dismissed"
+        PENDING = "pending", _("Offered")
+        ATTACHED = "attached", _("Attached")
+        DISMISSED = "dismissed", _("Dismissed")
 
     source = models.ForeignKey(StatusSource, on_delete=models.CASCADE, related_name="items")
     document = models.URLField(max_length=1000, help_text="The document it is listed in.")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from journal.filters import incidents_with_start
 from journal.models import Incident, ProviderNotice
@@ -125,7 +126,7 @@ def new_incident(item: SourceItem, service, now: datetime | None = None) -> Inci
     ended = item.window_end is not None and item.window_end <= now
     incident = Incident.objects.create(
         service=service,
-        title=(item.title or "Provider notice")[:300],
+        title=(item.title or gettext("Provider notice"))[:300],
         kind=Incident.Kind.MAINTENANCE if item.is_maintenance else Incident.Kind.OUTAGE,
         status=Incident.Status.RESOLVED if ended else Incident.Status.OPEN,
         resolved_at=item.window_end if ended else None,
