@@ -1,5 +1,5 @@
-"""`make loadtest`: gunicorn (as gunicorn.conf.py sets it up) on 127.0.0.1 against a generated journal, under a
-bounded mix of reads and writes from concurrent clients (issue 10).
+"""`make loadtest`: gunicorn (as gunicorn.conf.py sets it up) on 127.0.0.1 against a generated
+journal, under a bounded mix of reads and writes from concurrent clients (issue 10).
 
 A journal of INCIDENTS incidents is generated in a throwaway DATA_DIR (SQLite) or, when
 DATABASE_URL is set, a throwaway PostgreSQL database (benchmarks/journal_gen.py). Gunicorn is
@@ -10,6 +10,8 @@ or a write: it opens the "add an event" form, keeps the values the form offers a
 back with its CSRF token and a text of its own. After the run every text sent is looked up in
 the database. Prints req/s, p50/p95/p99 (all requests and per kind), errors, and the writes
 found; writes them under ``loadtest`` (then the database vendor) in benchmarks/results.json.
+Beside them, where the CPU went: gunicorn's processes per request (read from /proc, so a run on
+a machine others share still says what the app costs), the clients', and the load average.
 
     python benchmarks/loadtest.py [--seconds 60] [--clients 20] [--incidents 10000]
 

@@ -216,10 +216,10 @@ def _runs(items: list, left: Callable, right: Callable) -> list[list]:
     for item in items:
         if runs and left(item) - reach < MERGE_GAP:
             runs[-1].append(item)
+            reach = max(reach, right(item))
         else:
             runs.append([item])
             reach = right(item)
-        reach = max(reach, right(item))
     return runs
 
 
