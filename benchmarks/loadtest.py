@@ -1,5 +1,5 @@
-"""`make loadtest`: gunicorn (4 workers) on 127.0.0.1 against a generated journal, under a
-bounded mix of reads and writes from concurrent clients (issue 10).
+"""`make loadtest`: gunicorn (as gunicorn.conf.py sets it up) on 127.0.0.1 against a generated
+journal, under a bounded mix of reads and writes from concurrent clients (issue 10).
 
 A journal of INCIDENTS incidents is generated in a throwaway DATA_DIR (SQLite) or, when
 DATABASE_URL is set, a throwaway PostgreSQL database (benchmarks/journal_gen.py). Gunicorn is
@@ -10,6 +10,8 @@ or a write: it opens the "add an event" form, keeps the values the form offers a
 back with its CSRF token and a text of its own. After the run every text sent is looked up in
 the database. Prints req/s, p50/p95/p99 (all requests and per kind), errors, and the writes
 found; writes them under ``loadtest`` (then the database vendor) in benchmarks/results.json.
+Beside them, where the CPU went: gunicorn's processes per request (read from /proc, so a run on
+a machine others share still says what the app costs), the clients', and the load average.
 
     python benchmarks/loadtest.py [--seconds 60] [--clients 20] [--incidents 10000]
 
@@ -22,8 +24,10 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import random
 import re
+import runpy
 import socket
 import statistics
 import subprocess
@@ -46,6 +50,7 @@ HOST = "127.0.0.1"
 TIMEOUT = 30.0
 MIX = {"dashboard": 1, "incident_list": 3, "incident_page": 4, "scorecard": 1, "write": 1}
 MARK = "loadtest write"
+GUNICORN = ("workers", "worker_class", "threads")  # reported beside the figures
 
 
 class Session:
@@ -141,11 +146,17 @@ def sign_in(session: Session, username: str) -> None:
 
 @dataclass
 class Window:
-    """When the measured mix starts (once every client has signed in) and when it stops."""
+    """When the measured mix starts (once every client has signed in) and when it stops, and
+    the CPU seconds spent by then (gunicorn's processes, this process's clients)."""
 
     signed_in: threading.Barrier
     seconds: float
+    server_pid: int = 0
     deadline: float = 0.0
+    cpu_at_start: tuple[float, float] = (0.0, 0.0)
+
+    def cpu(self) -> tuple[float, float]:
+        return server_cpu(self.server_pid), time.process_time()
 
 
 def client(number: int, port: int, journal: dict, window: Window, tally: Tally) -> None:
@@ -217,8 +228,8 @@ def serve(env: dict[str, str], port: int) -> subprocess.Popen:
     """Gunicorn on 127.0.0.1:``port``, its log in DATA_DIR/gunicorn.log, once it answers."""
     with open(Path(env["DATA_DIR"]) / "gunicorn.log", "wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "journal.wsgi", "--workers", "4", "--bind", f"{HOST}:{port}"]
-            + ["--timeout", str(int(TIMEOUT) + 30), "--graceful-timeout", "5", "--log-level", "warning"],
+            [sys.executable, "-m", "gunicorn", "journal.wsgi", "--config", str(ROOT / "gunicorn.conf.py")]
+            + ["--bind", f"{HOST}:{port}", "--timeout", str(int(TIMEOUT) + 30), "--log-level", "warning"],
             cwd=ROOT,
             env=env,
             stderr=log,
@@ -243,7 +254,22 @@ def stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by gunicorn's master ``pid`` and its workers (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended meanwhile
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
+
+
 def _open(window: Window) -> None:
+    window.cpu_at_start = window.cpu()
     window.deadline = time.monotonic() + window.seconds
 
 
@@ -260,7 +286,7 @@ def run(seconds: float, clients: int, incidents: int) -> dict:
         port = free_port()
         server = serve(env, port)
         tally = Tally()
-        window = Window(threading.Barrier(clients + 1, action=lambda: _open(window)), seconds)
+        window = Window(threading.Barrier(clients + 1, action=lambda: _open(window)), seconds, server.pid)
         try:
             threads = [
                 threading.Thread(target=client, args=(n, port, journal, window, tally), daemon=True)
@@ -276,6 +302,8 @@ def run(seconds: float, clients: int, incidents: int) -> dict:
             for thread in threads:
                 thread.join(timeout=max(0.0, window.deadline + TIMEOUT + 5 - time.monotonic()))
             elapsed = time.monotonic() - started
+            cpu = [after - before for before, after in zip(window.cpu_at_start, window.cpu(), strict=True)]
+            load = os.getloadavg()[0]
         finally:
             stop(server)
         found = set(
@@ -288,6 +316,15 @@ def run(seconds: float, clients: int, incidents: int) -> dict:
         log = (Path(env["DATA_DIR"]) / "gunicorn.log").read_text(errors="replace")
     result = summary(tally, elapsed, clients, incidents, found)
     result["worker_timeouts"] = log.count("WORKER TIMEOUT")  # workers killed mid-request by gunicorn
+    # Where the two cores went: gunicorn per request (a write is two), the clients, and the
+    # machine's load average at the end (above about 2.5, other processes were competing).
+    result["server_cpu_ms_per_request"] = round(cpu[0] * 1000 / max(result["requests"], 1), 1)
+    result["server_cpu_s"], result["client_cpu_s"], result["load_average_1min"] = (
+        round(cpu[0], 1),
+        round(cpu[1], 1),
+        load,
+    )
+    result["gunicorn"] = {k: v for k, v in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items() if k in GUNICORN}
     return result
 
 
@@ -330,6 +367,10 @@ def main() -> None:
     print(
         f"  {result['requests']} requests, {result['req_per_s']} req/s, errors {result['errors']}, "
         f"gunicorn worker timeouts {result['worker_timeouts']}"
+    )
+    print(
+        f"  gunicorn {result['gunicorn']}: {result['server_cpu_ms_per_request']} ms of CPU per request; "
+        f"clients {result['client_cpu_s']} s CPU; load average at the end {result['load_average_1min']:.1f}"
     )
     print(f"  all: p50 {result.get('p50_ms')} ms · p95 {result.get('p95_ms')} ms · p99 {result.get('p99_ms')} ms")
     for kind, figures in result["per_kind"].items():

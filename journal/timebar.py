@@ -1,13 +1,21 @@
 """Geometry of an incident's time bar: one axis from the earliest to the latest fact, with the
 claimed window, the observed down and degraded stretches, markers and support contacts placed
-along it in percent. The template draws it as SVG; no JavaScript is needed."""
+along it in percent. The template draws it as SVG; no JavaScript is needed.
+
+Neighbours closer than MERGE_GAP (a pixel of a 1,000-pixel bar) cannot be told apart, so they
+are drawn as one: a run of down stretches becomes one lighter "merged" segment whose title
+says how many downs it holds, when, and how long they last in all; a run of markers of one
+kind, or of support contacts, one mark saying how many. Nothing is hidden: every stretch,
+however short, is drawn at least MIN_WIDTH wide, alone or inside its run."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from journal.downtime import Interval, as_utc, format_duration
 
@@ -16,6 +24,8 @@ STEPS = [timedelta(minutes=m) for m in (1, 5, 10, 15, 30, 60, 120, 180, 360, 720
 ]
 MAX_TICKS = 8
 MAX_PAD = timedelta(days=365)  # keeps the axis inside the calendar however long the span
+MERGE_GAP = 0.1  # percent of the bar: neighbours closer than this are drawn as one
+MIN_WIDTH = 0.2  # percent of the bar: the narrowest a stretch (or a run of them) is drawn
 
 
 @dataclass(frozen=True)
@@ -23,6 +33,11 @@ class Segment:
     x: float
     width: float
     label: str
+    count: int = 1  # more than one: stretches too close to tell apart, drawn as one
+
+    @property
+    def merged(self) -> bool:
+        return self.count > 1
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,12 @@ class Marker:
     x: float
     kind: str
     label: str
+    count: int = 1  # more than one: marks too close to tell apart, drawn as one run
+    width: float = 0.0  # a run's extent, from its first mark to its last
+
+    @property
+    def merged(self) -> bool:
+        return self.count > 1
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,11 @@ class Bar:
     ticks: list[Tick]
     shifts: list[Marker] = ()  # where the zone's UTC offset changes inside the span
     zone_name: str = ""
+
+    @property
+    def merges(self) -> bool:
+        """Whether anything on the bar stands for several stretches or marks."""
+        return any(item.merged for item in [*self.down, *self.degraded, *self.markers, *self.contacts])
 
     # Rows under the axis (px): times, then zone names (beside a DST change), then dates
     # (multi-day spans), then support contacts; a row is left out when nothing is in it.
@@ -110,21 +136,91 @@ def layout(
         label = (
             f"{what} {_clock(interval.start, zone)}–{_clock(interval.end, zone)} ({format_duration(interval.duration)})"
         )
-        return Segment(x(interval.start), max(round(x(interval.end) - x(interval.start), 3), 0.2), label)
+        return Segment(x(interval.start), max(round(x(interval.end) - x(interval.start), 3), MIN_WIDTH), label)
+
+    def stretches(intervals: list[Interval], what: str, runs: Callable[[int], str]) -> list[Segment]:
+        drawn = []
+        for run in _runs(sorted(intervals, key=lambda i: i.start), lambda i: x(i.start), lambda i: x(i.end)):
+            if len(run) == 1:
+                drawn.append(segment(run[0], what))
+                continue
+            first, last = run[0].start, max(i.end for i in run)
+            label = runs(len(run)) % {
+                "count": len(run),
+                "start": _clock(first, zone),
+                "end": _clock(last, zone),
+                "total": format_duration(sum((i.duration for i in run), timedelta())),
+            }
+            drawn.append(Segment(x(first), max(round(x(last) - x(first), 3), MIN_WIDTH), label, len(run)))
+        return drawn
+
+    def marks(placed: list[tuple[datetime, str, str]]) -> list[Marker]:
+        drawn = []
+        for kind in dict.fromkeys(k for _, k, _ in placed):
+            mine = sorted((at, label) for at, k, label in placed if k == kind)
+            for run in _runs(mine, lambda m: x(m[0]), lambda m: x(m[0])):
+                (first, first_label), (last, last_label) = run[0], run[-1]
+                if len(run) == 1:
+                    drawn.append(Marker(x(first), kind, f"{_clock(first, zone)} {first_label}"))
+                    continue
+                label = ngettext(
+                    "%(count)s mark from %(start)s to %(end)s; the first: %(first)s; the last: %(last)s",
+                    "%(count)s marks from %(start)s to %(end)s; the first: %(first)s; the last: %(last)s",
+                    len(run),
+                ) % {
+                    "count": len(run),
+                    "start": _clock(first, zone),
+                    "end": _clock(last, zone),
+                    "first": first_label,
+                    "last": last_label,
+                }
+                drawn.append(Marker(x(first), kind, label, len(run), max(round(x(last) - x(first), 3), MIN_WIDTH)))
+        return sorted(drawn, key=lambda m: m.x)
 
     instants = _ticks(start, end, zone)
     return Bar(
         start=start,
         end=end,
         claimed=segment(claimed, "Provider claimed") if claimed else None,
-        down=[segment(i, "Down") for i in down],
-        degraded=[segment(i, "Degraded") for i in degraded],
-        markers=[Marker(x(at), kind, f"{_clock(at, zone)} {label}") for at, kind, label in markers],
-        contacts=[Marker(x(at), kind, f"{_clock(at, zone)} {label}") for at, kind, label in contacts],
+        down=stretches(
+            down,
+            "Down",
+            lambda n: ngettext(
+                "Down %(count)s time from %(start)s to %(end)s (%(total)s in all)",
+                "Down %(count)s times from %(start)s to %(end)s (%(total)s in all)",
+                n,
+            ),
+        ),
+        degraded=stretches(
+            degraded,
+            "Degraded",
+            lambda n: ngettext(
+                "Degraded %(count)s time from %(start)s to %(end)s (%(total)s in all)",
+                "Degraded %(count)s times from %(start)s to %(end)s (%(total)s in all)",
+                n,
+            ),
+        ),
+        markers=marks(markers),
+        contacts=marks(contacts),
         ticks=_labelled(instants, zone, x, multi_day=_local_date(start, zone) != _local_date(end, zone)),
         shifts=[Marker(x(at), "shift", label) for at, label in _shifts(instants, start, end, zone)],
         zone_name=str(zone),
     )
+
+
+def _runs(items: list, left: Callable, right: Callable) -> list[list]:
+    """``items`` (in order along the bar) in runs: an item starts a new run when at least
+    MERGE_GAP lies between the furthest right of the run so far and its own left."""
+    runs: list[list] = []
+    reach = 0.0
+    for item in items:
+        if runs and left(item) - reach < MERGE_GAP:
+            runs[-1].append(item)
+            reach = max(reach, right(item))
+        else:
+            runs.append([item])
+            reach = right(item)
+    return runs
 
 
 def _local(at: datetime, zone: tzinfo) -> datetime | None:

@@ -1,6 +1,8 @@
 """The scale benchmarks' own tools: the generated journal has the shapes the figures claim, the
 same seed gives the same journal, and the load test reads the real "add an event" form."""
 
+import os
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -8,7 +10,7 @@ import pytest
 from django.db.models import Count
 
 from benchmarks.journal_gen import PROVIDERS, generate
-from benchmarks.loadtest import FormReader, Tally, summary
+from benchmarks.loadtest import FormReader, Tally, server_cpu, summary
 from journal.models import Incident, LogLine, Provider, ProviderNotice, Service, SupportContact, TimelineEvent
 
 DST_ZONES = {"Europe/Berlin", "America/New_York", "Australia/Sydney", "America/Los_Angeles", "Europe/London"}
@@ -115,3 +117,11 @@ def test_the_summary_counts_requests_errors_and_writes():
     assert result["per_kind"]["incident_page"]["p99_ms"] == 99
     assert result["errors"] == 1 and result["first_errors"] == ["write: POST answered 500"]
     assert (result["writes_acknowledged"], result["writes_found"], result["writes_stored_unanswered"]) == (2, 1, 1)
+
+
+def test_the_load_test_reads_a_process_trees_cpu_time_from_proc():
+    deadline = time.process_time() + 0.3
+    while time.process_time() < deadline:  # burn a little CPU in this process
+        pass
+    assert abs(server_cpu(os.getpid()) - time.process_time()) < 0.1
+    assert server_cpu(2**22 + 1) == 0.0  # no such process, no children

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from journal.filters import incidents_with_start
 from journal.models import Incident
+from journal.paging import first
 from journal.totals.read import providers_in_year
 
 
@@ -13,7 +14,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     incidents = incidents_with_start()
     context = {
         "ongoing": list(incidents.filter(status=Incident.Status.OPEN)),
-        "recent": list(incidents.filter(status=Incident.Status.RESOLVED)[:10]),
+        "recent": first(incidents.filter(status=Incident.Status.RESOLVED), 10),
         "year": year,
         "downtime": providers_in_year(year),
     }

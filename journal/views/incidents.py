@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from journal import evidence_pack as pack
 from journal.filters import IncidentFilter
 from journal.forms import IncidentForm
 from journal.models import Incident, VersionConflict
+from journal.paging import page_of
 from journal.views.access import incident_for_change, incident_for_page, incident_for_summary
 from journal.views.conflicts import conflict, save_versioned, versioned
 from journal.views.incident_page import render_incident, summary_context
@@ -17,7 +17,7 @@ from journal.views.incident_page import render_incident, summary_context
 
 def incident_list(request: HttpRequest) -> HttpResponse:
     filters = IncidentFilter(request.GET)
-    page = Paginator(filters.queryset(), 25).get_page(request.GET.get("page"))
+    page = page_of(filters.queryset(), request.GET.get("page"), 25)
     context = {"filters": filters, "page": page}
     return render(request, "incidents/list.html", context, status=400 if filters.errors else 200)
 

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +12,7 @@ from django_htmx.http import trigger_client_event
 from journal.filters import incidents_with_start
 from journal.forms import IncidentForm, ProviderForm, ServiceForm, SupportChannelForm
 from journal.models import Provider, Service, SupportChannel
+from journal.paging import page_of
 from journal.totals.read import provider_years, service_years
 from journal.views.access import get_provider, get_service
 
@@ -33,9 +33,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
 
 def provider_detail(request: HttpRequest, pk: int, channel_form: SupportChannelForm | None = None) -> HttpResponse:
     provider = get_provider(request, pk)
-    page = Paginator(incidents_with_start().filter(service__provider=provider), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(incidents_with_start().filter(service__provider=provider), request.GET.get("page"), PER_PAGE)
     context = {
         "provider": provider,
         "channel_form": channel_form or SupportChannelForm(initial={"time_zone": request.viewer_zone.key}),
@@ -67,7 +65,7 @@ def channel_delete(request: HttpRequest, pk: int, item: int) -> HttpResponse:
 
 def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     service = get_service(request, pk)
-    page = Paginator(incidents_with_start().filter(service=service), PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(incidents_with_start().filter(service=service), request.GET.get("page"), PER_PAGE)
     context = {
         "service": service,
         "page": page,
