@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from journal.downtime import Interval, as_utc, format_duration
 
@@ -181,10 +181,10 @@ def layout(
     return Bar(
         start=start,
         end=end,
-        claimed=segment(claimed, "Provider claimed") if claimed else None,
+        claimed=segment(claimed, gettext("Provider claimed")) if claimed else None,
         down=stretches(
             down,
-            "Down",
+            gettext("Down"),
             lambda n: ngettext(
                 "Down %(count)s time from %(start)s to %(end)s (%(total)s in all)",
                 "Down %(count)s times from %(start)s to %(end)s (%(total)s in all)",
@@ -193,7 +193,7 @@ def layout(
         ),
         degraded=stretches(
             degraded,
-            "Degraded",
+            gettext("Degraded"),
             lambda n: ngettext(
                 "Degraded %(count)s time from %(start)s to %(end)s (%(total)s in all)",
                 "Degraded %(count)s times from %(start)s to %(end)s (%(total)s in all)",
@@ -325,10 +325,15 @@ def _shifts(instants: list[datetime], start: datetime, end: datetime, zone: tzin
                 b = middle
         at = b.replace(microsecond=0) + (timedelta(seconds=1) if b.microsecond else timedelta())
         old, new = _local(at - timedelta(seconds=1), zone), _local(at, zone)
-        moved = "back" if after < before else "forward"
         # the wall clock as it read at the change: e.g. 03:00 CEST becomes 02:00 CET
-        old_clock = f"{(old + timedelta(seconds=1)).replace(tzinfo=None):%H:%M} {old.tzname()}"
-        found.append((at, f"Clocks go {moved}: {old_clock} becomes {new:%H:%M} {new.tzname()}"))
+        clocks = {
+            "old": f"{(old + timedelta(seconds=1)).replace(tzinfo=None):%H:%M} {old.tzname()}",
+            "new": f"{new:%H:%M} {new.tzname()}",
+        }
+        if after < before:
+            found.append((at, gettext("Clocks go back: %(old)s becomes %(new)s") % clocks))
+        else:
+            found.append((at, gettext("Clocks go forward: %(old)s becomes %(new)s") % clocks))
     return found
 
 
