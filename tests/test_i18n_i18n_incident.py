@@ -23,7 +23,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import text_of
-from tests.i18n import assert_japanese
+from tests.i18n import assert_japanese, english_left, user_texts
 
 HX = {"HX-Request": "true"}
 START = datetime(2024, 1, 1, tzinfo=UTC)
@@ -57,6 +57,15 @@ def outage(db):
     return incident
 
 
+def refused_in_japanese(response, status: int) -> None:
+    """assert_japanese for an answer that refuses (422, 409): the form or page comes back
+    with its reasons, and nothing of its own in English."""
+    assert response.status_code == status
+    assert response.get("Content-Language") == "ja"
+    left = english_left(response.content.decode(), user_texts())
+    assert not left, "untranslated:\n" + "\n".join(left)
+
+
 def _url(incident, kind, item=None, action="edit"):
     if item is None:
         return reverse("evidence_new", args=[incident.pk, kind])
@@ -84,7 +93,8 @@ def test_the_vps_outage_shows_the_logs_suggestions_and_its_claims_in_japanese(cl
     text = text_of(client_ja.get(vps.get_absolute_url()))
     assert "ログが示すこと" in text and "ログ抜粋が裏付けるイベントです。" in text
     assert "件の提案がタイムライン上の既存のイベントと一致します。" in text
-    assert "公表と観測の比較" in text and "観測された停止のうち" in text
+    assert "公表と観測の比較" in text and "観測された停止はすべて公表期間内です。" in text
+    assert "公表の開始は 2時間05分 早く なっています。" in text
     assert "観測された停止 3時間01分" in text
 
 
@@ -136,7 +146,7 @@ def test_resolving_with_htmx_announces_in_japanese_and_a_stale_click_says_why(cl
     assert_japanese(response)
     assert "解決済みにしました。" in response.content.decode()
     stale = client_ja.post(url, {"status": "open", "version": "1"})
-    assert stale.status_code == 409
+    refused_in_japanese(stale, 409)
     assert "変更していません。このページを開いた後に障害が編集されました。" in text_of(stale)
 
 
@@ -166,7 +176,9 @@ def test_earlier_events_are_offered_and_loaded_in_japanese(client_ja):
 
 def test_a_row_and_its_log_context_read_in_japanese(client_ja, seed):
     vps = seed["vps"]
-    event = vps.events.exclude(log_line=None).first()
+    suggestion = LogSuggestion.objects.filter(excerpt__incident=vps, status="pending").first()
+    client_ja.post(reverse("suggestion_accept", args=[vps.pk, suggestion.pk]))
+    event = vps.events.exclude(log_line=None).get()
     row = client_ja.get(reverse("event_row", args=[vps.pk, event.pk]), headers=HX)
     assert_japanese(row)
     number = event.log_line.number
@@ -226,8 +238,7 @@ def test_each_evidence_form_new_and_edit_reads_in_japanese(client_ja, outage, ki
 )
 def test_each_evidence_form_with_errors_reads_in_japanese(client_ja, outage, kind, data):
     response = client_ja.post(_url(outage, kind), data)
-    assert response.status_code == 422
-    assert_japanese(response)
+    refused_in_japanese(response, 422)
     assert 'class="errorlist' in response.content.decode()
 
 
@@ -242,20 +253,19 @@ def test_the_event_forms_fill_buttons_say_what_they_did_in_japanese(client_ja, o
     assert_japanese(read)
     assert "読み取れませんでした：正しい日時を入力してください。" in text_of(read)
     line = "Jul 20 08:12:37 host sshd[1205]: Received signal 15"
-    pasted = client_ja.post(
-        _url(outage, "events"), {**base, "fill": "read", "events-at": line, "events-day": "2024-07-20"}
-    )
+    read_line = {**base, "fill": "read", "events-at": line, "events-day": "2024-07-20", "events-text": "再起動"}
+    pasted = client_ja.post(_url(outage, "events"), read_line)
     assert_japanese(pasted)
     assert "貼り付けたログ行（rfc3164、Asia/Tokyo）から読み取りました：" in text_of(pasted)
     typed = client_ja.post(_url(outage, "events"), {**base, "events-at": "08:12"})
-    assert typed.status_code == 422
+    refused_in_japanese(typed, 422)
     assert "時刻だけの場合は日付が必要です。" in text_of(typed)
 
 
 def test_reading_a_notice_says_what_it_read_in_japanese(client_ja, outage):
     data = {
         "notices-raw_text": " 発生日時 : 2024年03月01日(金) 08時30分頃\n 復旧日時 : 2024年03月01日(金) 11時00分頃\n"
-        " 対象 : cnode-a1104\n",
+        " 対象 : 東京第2リージョン\n",
         "notices-zone": "Asia/Tokyo",
         "notices-retrieved_at": "2024-03-01T12:00",
         "read_notice": "1",
@@ -274,8 +284,7 @@ def test_saving_and_removing_evidence_says_so_in_japanese(client_ja, outage):
     assert "サポート対応を削除しました。" in text_of(response)
     notice = outage.notices.first()
     refused = client_ja.post(_url(outage, "notices", notice.pk, "delete"), {"reason": " "})
-    assert refused.status_code == 422
-    assert_japanese(refused)
+    refused_in_japanese(refused, 422)
     assert "「" in text_of(refused) and "」を取り除く" in text_of(refused)
     removed = client_ja.post(_url(outage, "notices", notice.pk, "delete"), {"reason": "typo"}, follow=True)
     assert "事業者のお知らせを取り除きました。下の一覧から復元できます。" in text_of(removed)
@@ -291,12 +300,11 @@ def test_an_edit_saved_by_someone_else_first_is_a_conflict_in_japanese(client_ja
         "events-at": "2024-01-01 01:00",
         "events-type": "up",
         "events-source": "person",
-        "events-text": "mine",
+        "events-text": "私の記録",
         "events-version": str(version),
     }
     response = client_ja.post(_url(outage, "events", event.pk), data)
-    assert response.status_code == 409
-    assert_japanese(response)
+    refused_in_japanese(response, 409)
     text = text_of(response)
     assert "保存していません。フォームを開いた後に、" in text and "自分の入力で上書き" in text
     assert "項目 現在 あなたの入力" in text
@@ -305,8 +313,7 @@ def test_an_edit_saved_by_someone_else_first_is_a_conflict_in_japanese(client_ja
 def test_editing_a_removed_notice_is_gone_in_japanese(client_ja, outage):
     notice = ProviderNotice.all_objects.get(incident=outage, removed_at__isnull=False)
     response = client_ja.get(_url(outage, "notices", notice.pk))
-    assert response.status_code == 409
-    assert_japanese(response)
+    refused_in_japanese(response, 409)
     assert "はもう最新ではありません。" in text_of(response) and "障害に戻る" in text_of(response)
 
 
@@ -371,7 +378,24 @@ def test_the_incident_list_with_filters_and_empty_reads_in_japanese(client_ja, s
 
 
 def test_a_long_incident_list_pages_in_japanese(client_ja):
-    IncidentFactory.create_batch(26, started_at=START)
+    IncidentFactory.create_batch(26)
     response = client_ja.get(reverse("incident_list"))
     assert_japanese(response)
     assert "1 / 2 ページ（障害 26 件） 古い障害 →" in text_of(response)
+
+
+def test_what_the_logs_suggest_is_accepted_dismissed_and_read_again_in_japanese(client_ja, seed):
+    vps = seed["vps"]
+    pending = list(LogSuggestion.objects.filter(excerpt__incident=vps, status="pending").order_by("pk"))
+    accepted = client_ja.post(reverse("suggestion_accept", args=[vps.pk, pending[0].pk]), follow=True)
+    assert_japanese(accepted)
+    assert "をタイムラインに追加しました。" in text_of(accepted)
+    dismissed = client_ja.post(reverse("suggestion_dismiss", args=[vps.pk, pending[1].pk]), follow=True)
+    assert_japanese(dismissed)
+    assert "提案を却下しました。" in text_of(dismissed)
+    excerpt = vps.log_excerpts.first()
+    reread = client_ja.post(
+        reverse("log_reread", args=[vps.pk, excerpt.pk]), {"time_zone": "Asia/Tokyo", "year": "2012"}, follow=True
+    )
+    assert_japanese(reread)
+    assert "Asia/Tokyo、2012 年として行を読み直しています。" in text_of(reread)
