@@ -94,7 +94,7 @@ def test_the_vps_outage_shows_the_logs_suggestions_and_its_claims_in_japanese(cl
     assert "ログが示すこと" in text and "ログ抜粋が裏付けるイベントです。" in text
     assert "件の提案がタイムライン上の既存のイベントと一致します。" in text
     assert "公表と観測の比較" in text and "観測された停止はすべて公表期間内です。" in text
-    assert "公表の開始は 2時間05分 早く なっています。" in text
+    assert "公表の開始は 2時間05分早く なっています。" in text
     assert "観測された停止 3時間01分" in text
 
 
@@ -106,7 +106,7 @@ def test_an_open_outage_back_up_offers_to_resolve_and_lists_removed_evidence(cli
     assert "訂正済みまたは取り除いたもの 1 件（合計には含めません）" in text
     assert "取り除いたもの 1 件" in text
     assert "alice が" in text and "に取り除きました：wrong host" in text
-    assert "役立ち度 4/5" in text and "チケット T-1" in text and "15分 で回答" in text
+    assert "役立ち度 4/5" in text and "チケット T-1" in text and "15分で回答" in text
 
 
 def test_a_resolved_incident_down_again_offers_to_reopen_and_says_so_in_japanese(client_ja):
@@ -201,10 +201,10 @@ def test_adding_an_event_with_htmx_announces_it_in_japanese(client_ja, outage):
     assert_japanese(response)
     with translation.override("ja"):
         at = stamp(START + timedelta(hours=2))
-    assert f"{at} の" in text_of(response) and "を追加しました。 観測された停止は 1時間00分 です。" in text_of(response)
+    assert f"{at} の" in text_of(response) and "を追加しました。 観測された停止は1時間00分です。" in text_of(response)
     deleted = client_ja.post(_url(outage, "events", outage.events.get(type="observation").pk, "delete"), headers=HX)
     assert_japanese(deleted)
-    assert "を削除しました。 観測された停止は 1時間00分 です。" in text_of(deleted)
+    assert "を削除しました。 観測された停止は1時間00分です。" in text_of(deleted)
 
 
 # ------------------------------------------------------------------------ evidence forms
