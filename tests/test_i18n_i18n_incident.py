@@ -84,7 +84,7 @@ def test_both_seed_incidents_read_in_japanese(client_ja, seed, which):
     text = text_of(response)
     for heading in ("タイムライン", "事業者のお知らせ", "サポート対応", "ログ抜粋", "履歴"):
         assert heading in text
-    assert "観測された停止" in text and "公表 − 観測" in text
+    assert "観測停止時間" in text and "公表 − 観測" in text
 
 
 def test_the_vps_outage_shows_the_logs_suggestions_and_its_claims_in_japanese(client_ja, seed):
@@ -95,7 +95,7 @@ def test_the_vps_outage_shows_the_logs_suggestions_and_its_claims_in_japanese(cl
     assert "件の提案がタイムライン上の既存のイベントと一致します。" in text
     assert "公表と観測の比較" in text and "観測された停止はすべて公表期間内です。" in text
     assert "公表の開始は 2時間05分早く なっています。" in text
-    assert "観測された停止 3時間01分" in text
+    assert "観測停止時間 3時間01分" in text
 
 
 def test_an_open_outage_back_up_offers_to_resolve_and_lists_removed_evidence(client_ja, outage):
