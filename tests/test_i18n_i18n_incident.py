@@ -277,6 +277,23 @@ def test_reading_a_notice_says_what_it_read_in_japanese(client_ja, outage):
     assert "この本文からは何も読み取れませんでした。" in text_of(nothing)
 
 
+def test_a_notice_stating_two_windows_offers_them_in_japanese(client_ja, outage):
+    data = {
+        "notices-raw_text": "■発生期間\n2024年10月6日 11時33分〜17時15分\n2024年10月7日 09時00分〜10時00分\n",
+        "notices-zone": "Asia/Tokyo",
+        "notices-retrieved_at": "2024-10-08T12:00",
+        "read_notice": "1",
+    }
+    offered = client_ja.post(_url(outage, "notices"), data)
+    assert_japanese(offered)
+    text = text_of(offered)
+    assert "このお知らせが公表している期間を特定できません。" in text and "このお知らせに書かれている期間" in text
+    assert "使う 2024-10-06 11:33 → 2024-10-06 17:15 · 障害 ·" in text
+    picked = client_ja.post(_url(outage, "notices"), {**data, "read_notice": "w0"})
+    assert_japanese(picked)
+    assert "選んだ期間（障害）を使います。確認してから保存してください。" in text_of(picked)
+
+
 def test_saving_and_removing_evidence_says_so_in_japanese(client_ja, outage):
     contact = outage.support_contacts.first()
     response = client_ja.post(_url(outage, "contacts", contact.pk, "delete"), follow=True)
