@@ -136,7 +136,7 @@ def evidence_restore(request: HttpRequest, pk: int, kind: str, item: int) -> Htt
     incident = incident_for_change(request, pk)
     found = _get_item(incident, kind, item, removed=True)
     if not isinstance(found, Removable):
-        raise Http404("Only notices and log excerpts are removed and restored.")
+        raise Http404(_("Only notices and log excerpts are removed and restored."))
     found.restore()
     messages.success(request, _("Restored the %(noun)s.") % {"noun": KINDS[kind].noun})
     return incident_changed(request, incident, KINDS[kind].anchor)

@@ -67,9 +67,8 @@ def incident_status(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_for_change(request, pk)
     status, version = request.POST.get("status", ""), request.POST.get("version", "")
     if status not in Incident.Status.values or not version.isdecimal() or len(version) > 9:
-        return HttpResponse(
-            "status: resolved or open, with the incident's version", status=422, content_type="text/plain"
-        )
+        said = _("status: resolved or open, with the incident's version")
+        return HttpResponse(said, status=422, content_type="text/plain; charset=utf-8")
     problem = None
     try:
         with transaction.atomic():
