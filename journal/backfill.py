@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from journal import typed_times
 from journal.models import Incident, TimelineEvent
@@ -60,13 +61,14 @@ def fill(data: QueryDict, incident: Incident, action: str) -> tuple[QueryDict, F
     zone = _form_zone(data, incident)
     if action == "now":
         _put(data, timezone.now(), zone)
-        return data, FillNote(f"Now, in {zone.key}. Check it, then add the event.")
+        return data, FillNote(_("Now, in %(zone)s. Check it, then add the event.") % {"zone": zone.key})
     if action == "after_previous":
         previous = previous_event(incident)
         if previous is None:
-            return data, FillNote("There is no previous event yet: type the time.")
+            return data, FillNote(_("There is no previous event yet: type the time."))
         _put(data, previous.at + timedelta(minutes=1), zone)
-        return data, FillNote(f"One minute after the previous event ({previous.get_type_display().lower()}).")
+        said = _("One minute after the previous event (%(type)s).") % {"type": previous.get_type_display().lower()}
+        return data, FillNote(said)
     try:
         day = date.fromisoformat(data.get(f"{PREFIX}-day", ""))
     except ValueError:
@@ -74,12 +76,12 @@ def fill(data: QueryDict, incident: Incident, action: str) -> tuple[QueryDict, F
     try:
         reading = typed_times.read_typed(data.get(f"{PREFIX}-at", ""), day, log_zone(incident))
     except typed_times.TypedTimeError as exc:
-        return data, FillNote(f"Nothing read: {exc}")
+        return data, FillNote(_("Nothing read: %(reason)s") % {"reason": exc})
     if reading.moment is None:
-        return data, FillNote(f"Read {reading.wall:%Y-%m-%d %H:%M:%S} in {zone.key}. Check it, then add the event.")
+        said = _("Read %(time)s in %(zone)s. Check it, then add the event.")
+        return data, FillNote(said % {"time": f"{reading.wall:%Y-%m-%d %H:%M:%S}", "zone": zone.key})
     _put(data, reading.moment, zone)
     if reading.message and not data.get(f"{PREFIX}-text", "").strip():
         data[f"{PREFIX}-text"] = reading.message
-    return data, FillNote(
-        f"Read from the pasted {reading.how}: {data[f'{PREFIX}-at']} in {zone.key}. Check it, then add the event."
-    )
+    said = _("Read from the pasted %(how)s: %(time)s in %(zone)s. Check it, then add the event.")
+    return data, FillNote(said % {"how": reading.how, "time": data[f"{PREFIX}-at"], "zone": zone.key})

@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from journal import bounds
 from journal.models import Incident, Provider, Service
@@ -19,14 +20,21 @@ def incidents_with_start() -> QuerySet[Incident]:
 
 
 class IncidentFilter(forms.Form):
-    provider = forms.ModelChoiceField(Provider.objects.all(), required=False, empty_label="All providers")
-    service = forms.ModelChoiceField(
-        Service.objects.select_related("provider"), required=False, empty_label="All services"
+    provider = forms.ModelChoiceField(
+        Provider.objects.all(), required=False, label=_("Provider"), empty_label=_("All providers")
     )
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *Incident.Kind.choices], required=False)
-    status = forms.ChoiceField(choices=[("", "Open and resolved"), *Incident.Status.choices], required=False)
+    service = forms.ModelChoiceField(
+        Service.objects.select_related("provider"), required=False, label=_("Service"), empty_label=_("All services")
+    )
+    kind = forms.ChoiceField(choices=[("", _("All kinds")), *Incident.Kind.choices], required=False, label=_("Kind"))
+    status = forms.ChoiceField(
+        choices=[("", _("Open and resolved")), *Incident.Status.choices], required=False, label=_("Status")
+    )
     year = forms.IntegerField(
-        required=False, validators=[bounds.validate_year], widget=forms.NumberInput(attrs={"placeholder": "Any year"})
+        required=False,
+        label=_("Year"),
+        validators=[bounds.validate_year],
+        widget=forms.NumberInput(attrs={"placeholder": _("Any year")}),
     )
 
     def queryset(self) -> QuerySet[Incident]:

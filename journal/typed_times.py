@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
+from django.utils.translation import gettext as _
+
 from journal.logs.clock import Clock
 from journal.logs.formats import UNPLACEABLE, parse_line
 from journal.timezones import get_zone
@@ -58,29 +60,30 @@ def read_typed(text: str, day: date | None, log_zone: str) -> TypedTime:
     written without a zone. Raises TypedTimeError."""
     text = (text or "").strip()
     if not text:
-        raise TypedTimeError("Type when it happened, e.g. 08:12 or 2012-07-20 08:12.")
+        raise TypedTimeError(_("Type when it happened, e.g. 08:12 or 2012-07-20 08:12."))
     if len(text) > MAX_TYPED:
-        raise TypedTimeError("Enter a valid date/time.")
+        raise TypedTimeError(_("Enter a valid date/time."))
     try:
         return _read(text, day, log_zone)
     except (ValueError, OverflowError) as exc:
         if isinstance(exc, TypedTimeError):
             raise
-        raise TypedTimeError("Enter a valid date/time.") from None
+        raise TypedTimeError(_("Enter a valid date/time.")) from None
 
 
 def _read(text: str, day: date | None, log_zone: str) -> TypedTime:
     if m := _WALL.fullmatch(text):
         year, month, mday = (int(g) for g in m.groups()[:3])
-        return TypedTime(wall=datetime.combine(date(year, month, mday), _clock(m.groups()[3:])), how="typed")
+        return TypedTime(wall=datetime.combine(date(year, month, mday), _clock(m.groups()[3:])), how=_("typed"))
     if m := _CLOCK.fullmatch(text):
         if day is None:
-            raise TypedTimeError("A time alone needs the day: fill in the day, or type 2012-07-20 08:12.")
-        return TypedTime(wall=datetime.combine(day, _clock(m.groups())), how="typed on the kept day")
+            raise TypedTimeError(_("A time alone needs the day: fill in the day, or type 2012-07-20 08:12."))
+        return TypedTime(wall=datetime.combine(day, _clock(m.groups())), how=_("typed on the kept day"))
     if (m := _WALL.match(text)) and _OFFSET.fullmatch(offset := text[m.end() :].strip()):
         year, month, mday = (int(g) for g in m.groups()[:3])
         wall = datetime.combine(date(year, month, mday), _clock(m.groups()[3:]))
-        return TypedTime(moment=wall.replace(tzinfo=_zone_of(offset)).astimezone(UTC), how="timestamp with its offset")
+        moment = wall.replace(tzinfo=_zone_of(offset)).astimezone(UTC)
+        return TypedTime(moment=moment, how=_("timestamp with its offset"))
     return _log_line(text, day, log_zone)
 
 
@@ -101,14 +104,16 @@ def _log_line(text: str, day: date | None, log_zone: str) -> TypedTime:
         head_only = True
     if parsed is None or parsed.at == UNPLACEABLE or (parsed.at is None and parsed.wall is None):
         raise TypedTimeError(
-            "Enter a valid date/time. Type 08:12 or 2012-07-20 08:12, or paste a log line or timestamp."
+            _("Enter a valid date/time. Type 08:12 or 2012-07-20 08:12, or paste a log line or timestamp.")
         )
     message = "" if head_only else parsed.message.strip()
     if parsed.at is not None:
-        return TypedTime(moment=parsed.at, how=f"log line ({parsed.format}), its own offset", message=message)
+        how = _("log line (%(format)s), its own offset") % {"format": parsed.format}
+        return TypedTime(moment=parsed.at, how=how, message=message)
     zone = get_zone(log_zone)
     year = day.year if day else datetime.now(zone).year
     moment = Clock(zone, year).place(parsed.wall)
     if moment is None:
-        raise TypedTimeError("That log time lies before 1970 or ahead of now, or on no calendar day.")
-    return TypedTime(moment=moment, how=f"log line ({parsed.format}) in {log_zone}", message=message)
+        raise TypedTimeError(_("That log time lies before 1970 or ahead of now, or on no calendar day."))
+    how = _("log line (%(format)s) in %(zone)s") % {"format": parsed.format, "zone": log_zone}
+    return TypedTime(moment=moment, how=how, message=message)

@@ -94,6 +94,15 @@ TECHNICAL = {
     "mo",
     "po",
     "md",
+    # programs and systems a log line names (log rule descriptions)
+    "FreeBSD",
+    "OpenBSD",
+    "Linux",
+    "rc",
+    "syslogd",
+    "rsyslogd",
+    "klogd",
+    "systemd",
 }
 
 _SKIP_ELEMENTS = {"script", "style", "template", "code", "pre", "kbd", "samp", "var"}
@@ -171,8 +180,8 @@ def english_left(html: str, typed: list[str]) -> list[str]:
         if any(bare and bare in piece for piece in typed):
             continue
         for piece in typed:
-            if len(piece) >= 3 and piece in text:
-                text = text.replace(piece, " ")
+            if len(piece) >= 3 and piece in text:  # whole words only: typed "down" leaves "Markdown"
+                text = re.sub(rf"(?<![A-Za-z]){re.escape(piece)}(?![A-Za-z])", " ", text)
         for noise in _NOISE:
             text = noise.sub(" ", text)
         text = " ".join(text.split())

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
 
+from django.utils.translation import gettext_noop
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -48,7 +50,7 @@ RULES = [
         "stop",
         ("signal 15", "SIGTERM"),
         r"\bReceived (?:signal 15|SIGTERM)\b",
-        "a daemon was told to stop (signal 15)",
+        gettext_noop("a daemon was told to stop (signal 15)"),
     ),
     # The host shutting down
     Rule(
@@ -56,7 +58,7 @@ RULES = [
         "shutdown",
         ("Stopping ", "Waiting for PIDS"),
         r"\bStopping (?:cron|sshd)\.|\bWaiting for PIDS:",
-        "rc is stopping services",
+        gettext_noop("rc is stopping services"),
     ),
     Rule(
         "syslogd-exiting",
@@ -64,35 +66,35 @@ RULES = [
         ("exiting on signal",),
         r"\bsyslogd(?:\[\d{1,10}\]| [\w.#~+-]{1,40})?: exiting on signal \d"
         r"|^\w{3} +\d{1,2} [\d:]{8} \S+ exiting on signal \d",
-        "syslogd stopped",
+        gettext_noop("syslogd stopped"),
     ),
     Rule(
         "rsyslogd-exiting",
         "shutdown",
         ("exiting on signal",),
         rf"{_RSYSLOG} exiting on signal \d",
-        "rsyslogd stopped",
+        gettext_noop("rsyslogd stopped"),
     ),
     Rule(
         "syslog-ng-exiting",
         "shutdown",
         ("syslog-ng",),
         r"\bsyslog-ng shutting down\b",
-        "syslog-ng stopped",
+        gettext_noop("syslog-ng stopped"),
     ),
     Rule(
         "klogd-exiting",
         "shutdown",
         ("Kernel log daemon terminating", "Kernel logging (proc) stopped"),
         r"\bKernel log daemon terminating\b|\bKernel logging \(proc\) stopped\b",
-        "the kernel log reader (klogd, rsyslog's imklog) stopped",
+        gettext_noop("the kernel log reader (klogd, rsyslog's imklog) stopped"),
     ),
     Rule(
         "journal-stopped",
         "shutdown",
         ("systemd-journald",),
         rf"\bsystemd-journald{_PID}: Journal stopped\b",
-        "systemd's journal stopped",
+        gettext_noop("systemd's journal stopped"),
     ),
     Rule(
         "systemd-shutdown-target",
@@ -100,28 +102,28 @@ RULES = [
         ("systemd[1]: Reached target",),
         r"\bsystemd\[1\]: Reached target (?:[\w@.-]{1,64} - )?(?:System |Late )?"
         r"(?:Shutdown|Power-Off|Power Off|Reboot|Final Step|Halt)\b",
-        "systemd (pid 1) reached a shutdown target",
+        gettext_noop("systemd (pid 1) reached a shutdown target"),
     ),
     Rule(
         "systemd-shutdown",
         "shutdown",
         ("systemd-shutdown[", "systemd[1]: Shutting down"),
         r"\bsystemd-shutdown\[\d{1,10}\]: |\bsystemd\[1\]: Shutting down\.",
-        "systemd is shutting the host down",
+        gettext_noop("systemd is shutting the host down"),
     ),
     Rule(
         "system-rebooting",
         "shutdown",
         ("System is ", "will reboot"),
         r"System is (?:rebooting|powering down|going down)|\bThe system will reboot\b",
-        "the system announced a reboot",
+        gettext_noop("the system announced a reboot"),
     ),
     Rule(
         "power-off",
         "shutdown",
         ("systemd[1]: Started Power-Off", "reboot"),
         r"\bsystemd\[1\]: Started Power-Off\b|\breboot: (?:Power down|Restarting system)\b",
-        "the kernel is powering off",
+        gettext_noop("the kernel is powering off"),
     ),
     Rule(
         "shutdown-now",
@@ -129,14 +131,14 @@ RULES = [
         ("shutdown", "reboot", "runlevel"),
         rf"\bshutdown{_PID}: (?:reboot|power-down|halt) by\b|\bshutting down for system\b"
         rf"|\breboot{_PID}: rebooted by\b|\bSwitching to runlevel: [06]\b",
-        "shutdown(8), reboot(8) or init was told to stop the host",
+        gettext_noop("shutdown(8), reboot(8) or init was told to stop the host"),
     ),
     Rule(
         "kernel-panic",
         "crash",
         ("panic",),
         r"\bKernel panic\b|\bkernel: panic: ",
-        "kernel panic",
+        gettext_noop("kernel panic"),
     ),
     # The logger (re)starting
     Rule(
@@ -144,55 +146,61 @@ RULES = [
         "start",
         ("syslogd",),
         r"\bsyslogd(?:\[\d{1,10}\]| [\w.#~+-]{1,40})?: (?:re)?start\b",
-        "syslogd started",
+        gettext_noop("syslogd started"),
     ),
-    Rule("rsyslogd-start", "start", ("rsyslogd",), rf"{_RSYSLOG} (?:\(re\))?start\b", "rsyslogd started"),
+    Rule("rsyslogd-start", "start", ("rsyslogd",), rf"{_RSYSLOG} (?:\(re\))?start\b", gettext_noop("rsyslogd started")),
     Rule(
         "journal-started",
         "start",
         ("systemd-journald",),
         rf"\bsystemd-journald{_PID}: Journal started\b",
-        "systemd's journal started",
+        gettext_noop("systemd's journal started"),
     ),
-    Rule("syslog-ng-start", "start", ("syslog-ng",), r"\bsyslog-ng starting up\b", "syslog-ng started"),
+    Rule("syslog-ng-start", "start", ("syslog-ng",), r"\bsyslog-ng starting up\b", gettext_noop("syslog-ng started")),
     Rule(
         "klogd-start",
         "start",
         ("log source = ",),
         r"\b(?:klogd|imklog) [\w.#~+-]{1,40}, log source = \S{1,64} started\b",
-        "the kernel log reader (klogd, rsyslog's imklog) started",
+        gettext_noop("the kernel log reader (klogd, rsyslog's imklog) started"),
     ),
     # The host booting
-    Rule("kernel-boot-file", "boot", ("kernel boot file",), r"\bkernel boot file is\b", "FreeBSD loaded its kernel"),
+    Rule(
+        "kernel-boot-file",
+        "boot",
+        ("kernel boot file",),
+        r"\bkernel boot file is\b",
+        gettext_noop("FreeBSD loaded its kernel"),
+    ),
     Rule(
         "freebsd-copyright",
         "boot",
         ("The FreeBSD Project",),
         r"Copyright \(c\) 1992-\d{4} The FreeBSD Project",
-        "FreeBSD kernel banner",
+        gettext_noop("FreeBSD kernel banner"),
     ),
-    Rule("openbsd-banner", "boot", ("OpenBSD",), r"/bsd: OpenBSD \d{1,2}\.\d", "OpenBSD kernel banner"),
-    Rule("linux-version", "boot", ("Linux version",), r"\bLinux version \d", "Linux kernel banner"),
+    Rule("openbsd-banner", "boot", ("OpenBSD",), r"/bsd: OpenBSD \d{1,2}\.\d", gettext_noop("OpenBSD kernel banner")),
+    Rule("linux-version", "boot", ("Linux version",), r"\bLinux version \d", gettext_noop("Linux kernel banner")),
     Rule(
         "kernel-cgroup-init",
         "boot",
         ("Initializing cgroup subsys cpuset",),
         r"\bkernel: (?:\[ {0,12}0\.000000\] )?Initializing cgroup subsys cpuset\b",
-        "the kernel's first message after a boot on older kernels (before its banner)",
+        gettext_noop("the kernel's first message after a boot on older kernels (before its banner)"),
     ),
     Rule(
         "journal-boot",
         "boot",
         ("-- Boot ", "-- Reboot --"),
         r"^-- (?:Reboot|Boot [0-9a-f]{1,64}) --$",
-        "journalctl boot marker",
+        gettext_noop("journalctl boot marker"),
     ),
     Rule(
         "systemd-startup",
         "boot",
         ("systemd[1]: ",),
         r"\bsystemd\[1\]: (?:Startup finished in\b|systemd \d{1,4}\S{0,40} running in system mode)",
-        "systemd (pid 1) started",
+        gettext_noop("systemd (pid 1) started"),
     ),
     # Observations
     Rule(
@@ -200,7 +208,7 @@ RULES = [
         "oom",
         ("Out of memory", "oom"),
         r"\bOut of memory: Kill(?:ed)? process\b|\binvoked oom-killer\b|\boom-kill:",
-        "the out-of-memory killer ran",
+        gettext_noop("the out-of-memory killer ran"),
     ),
     Rule(
         "disk-error",
@@ -208,22 +216,28 @@ RULES = [
         ("error", "Error", "ERROR", "full", "No space"),
         r"I/O error\b|EXT4-fs error\b|XFS \(\S{1,32}\): (?:Corruption|[\w ]{0,40}error)|Medium Error\b"
         r"|g_vfs_done\(\)\S{0,120}error = \d|UNRECOVERED READ ERROR\b|filesystem full\b|No space left on device",
-        "disk or file-system error",
+        gettext_noop("disk or file-system error"),
     ),
-    Rule("tls-verify-fail", "tls", ("verify=FAIL",), r"\bverify=FAIL\b", "a TLS peer certificate failed verification"),
+    Rule(
+        "tls-verify-fail",
+        "tls",
+        ("verify=FAIL",),
+        r"\bverify=FAIL\b",
+        gettext_noop("a TLS peer certificate failed verification"),
+    ),
     Rule(
         "tls-cert-purpose",
         "tls",
         ("certificate purpose",),
         r"unsupported certificate purpose",
-        "certificate not valid for this purpose",
+        gettext_noop("certificate not valid for this purpose"),
     ),
     Rule(
         "tls-verify-failed",
         "tls",
         ("certificate",),
         r"certificate verify failed|certificate has expired|self.signed certificate",
-        "TLS certificate verification failed",
+        gettext_noop("TLS certificate verification failed"),
     ),
 ]
 

@@ -4,13 +4,14 @@ from django import template
 from django.conf import settings
 from django.utils import dateformat, timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from markdown_it import MarkdownIt
 
 from journal.downtime import format_duration
 
 register = template.Library()
 
-OUT_OF_RANGE = "out of range"
+OUT_OF_RANGE = gettext_lazy("out of range")
 
 # CommonMark with raw HTML switched off: user text can never inject markup, and
 # markdown-it's link validation refuses javascript: and data: URLs.
@@ -31,7 +32,7 @@ def stamp(value: datetime | None, zone: tzinfo | None = None) -> str:
         return ""
     local = _local(value, zone)
     if local is None:
-        return OUT_OF_RANGE
+        return str(OUT_OF_RANGE)
     return f"{local:%Y-%m-%d %H:%M:%S}" if zone is None else f"{local:%Y-%m-%d %H:%M:%S %Z}"
 
 
@@ -42,7 +43,7 @@ def when(value: datetime | None, format_string: str = "Y-m-d H:i") -> str:
     if value is None:
         return ""
     local = _local(value, None)
-    return OUT_OF_RANGE if local is None else dateformat.format(local, format_string)
+    return str(OUT_OF_RANGE) if local is None else dateformat.format(local, format_string)
 
 
 def _local(value: datetime, zone: tzinfo | None) -> datetime | None:

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django import forms
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from journal.audit import Change, shown
 
@@ -57,5 +58,5 @@ def conflict(form: forms.ModelForm, current: models.Model) -> Conflict:
         if now != typed:
             changes.append(Change(str(form[name].label), shown(field, now), shown(field, typed)))
     last = current.history.first()
-    by = last.history_user.get_username() if last and last.history_user else "someone"
+    by = last.history_user.get_username() if last and last.history_user else _("someone")
     return Conflict(by, last.history_date if last else None, tuple(changes))

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
@@ -75,7 +76,8 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
         form.add_error(None, exc)
         return _show_form(request, incident, form, status=422)
     noun = KINDS[kind].noun
-    messages.success(request, f"Saved the {noun}." if instance is not None else f"Added the {noun}.")
+    said = _("Saved the %(noun)s.") if instance is not None else _("Added the %(noun)s.")
+    messages.success(request, said % {"noun": noun})
     if kind == "events":
         return event_changed(request, incident, saved, added=instance is None)
     return incident_changed(request, incident, KINDS[kind].anchor)
@@ -113,18 +115,18 @@ def evidence_delete(request: HttpRequest, pk: int, kind: str, item: int) -> Http
     if isinstance(found, TimelineEvent):
         was = TimelineEvent(pk=found.pk, at=found.at, type=found.type)  # delete() forgets the id
         found.delete()
-        messages.success(request, "Deleted the event.")
+        messages.success(request, _("Deleted the event."))
         return event_changed(request, incident, None, removed=was)
     if not isinstance(found, Removable):
         found.delete()
-        messages.success(request, f"Deleted the {KINDS[kind].noun}.")
+        messages.success(request, _("Deleted the %(noun)s.") % {"noun": KINDS[kind].noun})
         return incident_changed(request, incident, KINDS[kind].anchor)
     try:
         found.remove(request.user, request.POST.get("reason", ""))
     except ValidationError as exc:
         context = {"incident": incident, "kind": kind, "item": found, "error": exc.messages[0]}
         return _answer(request, "incidents/remove_form.html", "form", context, 422, f"#remove-{kind}-{found.pk}")
-    messages.success(request, f"Removed the {KINDS[kind].noun}; it can be restored below.")
+    messages.success(request, _("Removed the %(noun)s; it can be restored below.") % {"noun": KINDS[kind].noun})
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 
@@ -134,9 +136,9 @@ def evidence_restore(request: HttpRequest, pk: int, kind: str, item: int) -> Htt
     incident = incident_for_change(request, pk)
     found = _get_item(incident, kind, item, removed=True)
     if not isinstance(found, Removable):
-        raise Http404("Only notices and log excerpts are removed and restored.")
+        raise Http404(_("Only notices and log excerpts are removed and restored."))
     found.restore()
-    messages.success(request, f"Restored the {KINDS[kind].noun}.")
+    messages.success(request, _("Restored the %(noun)s.") % {"noun": KINDS[kind].noun})
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 

@@ -9,6 +9,9 @@ from django.db import models
 from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from journal import backfill
 from journal.forms import EventForm, LogExcerptForm, NoticeForm, SupportContactForm
@@ -22,22 +25,22 @@ from journal.views.conflicts import versioned
 class Evidence:
     model: type[models.Model]
     form: type[forms.ModelForm]
-    noun: str
+    noun: str | Promise  # translated lazily
     anchor: str
     starts_at: str | None  # the datetime field a new item defaults to "now"
 
 
 KINDS = {
-    "events": Evidence(TimelineEvent, EventForm, "event", "timeline", "at"),
-    "notices": Evidence(ProviderNotice, NoticeForm, "provider notice", "notices", "retrieved_at"),
-    "contacts": Evidence(SupportContact, SupportContactForm, "support contact", "support", "opened_at"),
-    "logs": Evidence(LogExcerpt, LogExcerptForm, "log excerpt", "logs", None),
+    "events": Evidence(TimelineEvent, EventForm, gettext_lazy("event"), "timeline", "at"),
+    "notices": Evidence(ProviderNotice, NoticeForm, gettext_lazy("provider notice"), "notices", "retrieved_at"),
+    "contacts": Evidence(SupportContact, SupportContactForm, gettext_lazy("support contact"), "support", "opened_at"),
+    "logs": Evidence(LogExcerpt, LogExcerptForm, gettext_lazy("log excerpt"), "logs", None),
 }
 
 
 def evidence_kind(kind: str) -> Evidence:
     if kind not in KINDS:
-        raise Http404("No such kind of evidence.")
+        raise Http404(_("No such kind of evidence."))
     return KINDS[kind]
 
 
@@ -147,18 +150,39 @@ def read_notice(data: QueryDict, incident: Incident) -> tuple[QueryDict, NoticeN
     offer = claim.unsure and not picked
     choices = tuple(NoticeChoice(f"w{n}", _choice_label(w, tz)) for n, w in enumerate(claim.windows) if offer)
     if picked:
-        text = f"Using the window you picked ({picked.kind}). Check it, then save."
+        text = _("Using the window you picked (%(kind)s). Check it, then save.") % {"kind": _window_kind(picked.kind)}
     elif claim.unsure and claim.windows:
-        text = "Not sure which window this notice claims: pick one below, or fill in the times yourself."
+        text = _("Not sure which window this notice claims: pick one below, or fill in the times yourself.")
     elif not found:
-        text = "Nothing could be read from this text: fill in what it claims yourself."
+        text = _("Nothing could be read from this text: fill in what it claims yourself.")
     else:
-        text = f"Read from the text: {', '.join(found)}. Check them, then save."
+        names = _(", ").join(str(FOUND_NAMES[name]) for name in found)
+        text = _("Read from the text: %(found)s. Check them, then save.") % {"found": names}
         if window and window.kind == "maintenance":
-            text += " This is a maintenance window."
+            text += " " + _("This is a maintenance window.")
     if window and window.start > timezone.now():
-        text += " It lies ahead: announced, not yet happened."
+        text += " " + _("It lies ahead: announced, not yet happened.")
     return data, NoticeNote(text, () if picked else claim.reasons, choices)
+
+
+# What reading a notice may fill in, as the note names it.
+FOUND_NAMES = {
+    "start": gettext_lazy("start"),
+    "end": gettext_lazy("end"),
+    "target": gettext_lazy("target"),
+    "cause": gettext_lazy("cause"),
+}
+# The kinds of window journal.notices reads (its own words, kept in English), as shown.
+WINDOW_KINDS = {
+    "incident": gettext_lazy("incident"),
+    "maintenance": gettext_lazy("maintenance"),
+    "update-history": gettext_lazy("update history"),
+    "duration": gettext_lazy("duration"),
+}
+
+
+def _window_kind(kind: str) -> str:
+    return str(WINDOW_KINDS.get(kind, kind))
 
 
 def _picked_window(value: str, windows):
@@ -176,5 +200,5 @@ def _wall(moment, tz) -> str:
 
 def _choice_label(window, tz) -> str:
     start = _wall(window.start, tz).replace("T", " ")[:16]
-    end = _wall(window.end, tz).replace("T", " ")[:16] if window.end else "(no end)"
-    return f"{start} → {end} · {window.kind} · {window.text}"
+    end = _wall(window.end, tz).replace("T", " ")[:16] if window.end else _("(no end)")
+    return f"{start} → {end} · {_window_kind(window.kind)} · {window.text}"

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -180,12 +181,18 @@ def _focus_after(events: list[TimelineEvent], removed: TimelineEvent | None) -> 
 
 def _announcement(incident, changed, removed, added, placement) -> str:
     if removed is not None:
-        what = f"{timeline.TYPE_LABELS.get(removed.type, removed.type)} at {stamp(removed.at)} deleted."
+        what = _("%(type)s at %(at)s deleted.")
+        values = {"type": timeline.TYPE_LABELS.get(removed.type, removed.type), "at": stamp(removed.at)}
     else:
-        verb = "added" if added else "saved"
-        what = f"{changed.type_label} at {stamp(changed.at)} {verb}"
-        what += "." if placement.swap else ", among the earlier events not shown."
-    return f"{what} Observed down {duration(incident.totals.observed)}."
+        if placement.swap:
+            what = _("%(type)s at %(at)s added.") if added else _("%(type)s at %(at)s saved.")
+        elif added:
+            what = _("%(type)s at %(at)s added, among the earlier events not shown.")
+        else:
+            what = _("%(type)s at %(at)s saved, among the earlier events not shown.")
+        values = {"type": changed.type_label, "at": stamp(changed.at)}
+    observed = _("Observed down %(duration)s.") % {"duration": duration(incident.totals.observed)}
+    return f"{what % values} {observed}"
 
 
 # ------------------------------------------------------------------ rows, earlier, context
@@ -252,7 +259,7 @@ def event_context(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     event = get_object_or_404(TimelineEvent.objects.select_related("log_line"), pk=item, incident_id=pk)
     line: LogLine | None = event.log_line
     if line is None:
-        raise Http404("This event is not linked to a log line.")
+        raise Http404(_("This event is not linked to a log line."))
     logs_url = reverse("log_excerpt", args=[pk, line.excerpt_id])
     if not request.htmx:
         return redirect(f"{logs_url}?line={line.number}#L{line.number}")

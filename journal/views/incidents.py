@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -18,7 +20,9 @@ from journal.views.incident_page import render_incident, summary_context
 def incident_list(request: HttpRequest) -> HttpResponse:
     filters = IncidentFilter(request.GET)
     page = page_of(filters.queryset(), request.GET.get("page"), 25)
-    context = {"filters": filters, "page": page}
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    downloads = {"incidents": reverse("incidents_csv") + query, "events": reverse("events_csv") + query}
+    context = {"filters": filters, "page": page, "downloads": downloads}
     return render(request, "incidents/list.html", context, status=400 if filters.errors else 200)
 
 
@@ -33,7 +37,7 @@ def incident_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         incident = form.save()
-        messages.success(request, f"Created incident “{incident.title}”.")
+        messages.success(request, _("Created incident “%(title)s”.") % {"title": incident.title})
         return redirect(incident)
     return render(request, "incidents/form.html", {"form": form}, status=422 if form.errors else 200)
 
@@ -46,7 +50,7 @@ def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = save_versioned(form)
-            messages.success(request, f"Saved incident “{saved.title}”.")
+            messages.success(request, _("Saved incident “%(title)s”.") % {"title": saved.title})
             return redirect(saved)
         except VersionConflict as exc:
             context["conflict"] = conflict(form, exc.current)
@@ -63,9 +67,8 @@ def incident_status(request: HttpRequest, pk: int) -> HttpResponse:
     incident = incident_for_change(request, pk)
     status, version = request.POST.get("status", ""), request.POST.get("version", "")
     if status not in Incident.Status.values or not version.isdecimal() or len(version) > 9:
-        return HttpResponse(
-            "status: resolved or open, with the incident's version", status=422, content_type="text/plain"
-        )
+        said = _("status: resolved or open, with the incident's version")
+        return HttpResponse(said, status=422, content_type="text/plain; charset=utf-8")
     problem = None
     try:
         with transaction.atomic():
@@ -76,13 +79,15 @@ def incident_status(request: HttpRequest, pk: int) -> HttpResponse:
             incident.save()
     except VersionConflict as exc:
         now = exc.current.get_status_display().lower()
-        problem = f"Not changed: the incident was edited since this page was opened; it is {now} now."
+        problem = _("Not changed: the incident was edited since this page was opened; it is %(status)s now.") % {
+            "status": now
+        }
     if not request.htmx:
         if problem:
             return render_incident(request, incident_for_page(request, pk), status=409, status_problem=problem)
         return redirect(f"{incident.get_absolute_url()}#summary")
     incident = incident_for_summary(request, pk)
-    said = problem or f"Marked {incident.get_status_display().lower()}."
+    said = problem or (_("Marked resolved.") if incident.status == Incident.Status.RESOLVED else _("Marked open."))
     context = {**summary_context(incident), "oob": True, "announce": said, "status_problem": problem}
     response = render(request, "incidents/status_changed.html", context, status=409 if problem else 200)
     response["HX-Reswap"] = "none"

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRefresh, reswap, retarget, trigger_client_event
@@ -41,23 +43,23 @@ class ViewerZoneForm(forms.Form):
 
 
 class LineFilter(ViewerZoneForm):
-    host = forms.CharField(required=False)
-    program = forms.CharField(required=False)
-    q = forms.CharField(required=False, label="Text")
-    since = LocalDateTimeField(required=False, label="From")
-    until = LocalDateTimeField(required=False, label="To")
-    detected = forms.BooleanField(required=False, label="Detected lines only")
+    host = forms.CharField(required=False, label=gettext_lazy("Host"))
+    program = forms.CharField(required=False, label=gettext_lazy("Program"))
+    q = forms.CharField(required=False, label=gettext_lazy("Text"))
+    since = LocalDateTimeField(required=False, label=gettext_lazy("From"))
+    until = LocalDateTimeField(required=False, label=gettext_lazy("To"))
+    detected = forms.BooleanField(required=False, label=gettext_lazy("Detected lines only"))
 
 
 class JumpForm(ViewerZoneForm):
-    at = LocalDateTimeField(label="Jump to time")
+    at = LocalDateTimeField(label=gettext_lazy("Jump to time"))
 
 
 class ReadForm(forms.Form):
     time_zone = forms.CharField(
-        label="Zone of times written without one", widget=ZoneInput, validators=[validate_time_zone]
+        label=gettext_lazy("Zone of times written without one"), widget=ZoneInput, validators=[validate_time_zone]
     )
-    year = forms.IntegerField(label="Year of times written without one", min_value=1970, max_value=2200)
+    year = forms.IntegerField(label=gettext_lazy("Year of times written without one"), min_value=1970, max_value=2200)
 
 
 def _excerpt(incident: Incident, item: int) -> LogExcerpt:
@@ -102,7 +104,7 @@ def log_excerpt(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     if jump.is_bound and jump.is_valid():
         first = search.first_number_at_or_after(excerpt.lines.all(), jump.cleaned_data["at"])
         if first is None:
-            messages.info(request, "No line is at or after that time.")
+            messages.info(request, _("No line is at or after that time."))
         else:
             return redirect(f"{excerpt.get_absolute_url()}?line={first}#L{first}")
     window = list(_filtered(excerpt, filters).filter(number__gte=start).order_by("number")[: WINDOW + 1])
@@ -149,7 +151,7 @@ def log_reread(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         return redirect(excerpt.get_absolute_url())
     zone, year = form.cleaned_data["time_zone"], form.cleaned_data["year"]
     enqueue_reading(excerpt, zone, year)
-    messages.success(request, f"Reading the lines again as {zone}, {year}.")
+    messages.success(request, _("Reading the lines again as %(zone)s, %(year)s.") % {"zone": zone, "year": year})
     return redirect(excerpt.get_absolute_url())
 
 
@@ -167,7 +169,9 @@ def suggestion_accept(request: HttpRequest, pk: int, suggestion: int) -> HttpRes
     """Accept (or, beside a matching event, "keep both"): a new event on the timeline."""
     incident = incident_for_change(request, pk)
     if event := _suggestion(incident, suggestion).accept():
-        messages.success(request, f"Added “{event.get_type_display()}” from the log to the timeline.")
+        messages.success(
+            request, _("Added “%(type)s” from the log to the timeline.") % {"type": event.get_type_display()}
+        )
     return incident_changed(request, incident, "log-suggestions")
 
 
@@ -176,7 +180,7 @@ def suggestion_dismiss(request: HttpRequest, pk: int, suggestion: int) -> HttpRe
     """Dismiss (or, beside a matching event, "keep mine")."""
     incident = incident_for_change(request, pk)
     if _suggestion(incident, suggestion).dismiss():
-        messages.success(request, "Dismissed the suggestion.")
+        messages.success(request, _("Dismissed the suggestion."))
     return incident_changed(request, incident, "log-suggestions")
 
 
@@ -188,14 +192,20 @@ def suggestion_use_log_time(request: HttpRequest, pk: int, suggestion: int) -> H
     event = found.matching_event(list(incident.events.all()))
     if event is None:
         minutes = int(LogSuggestion.MATCH_TOLERANCE.total_seconds() // 60)
+        said = ngettext(
+            "suggestion: no %(type)s on the timeline is within %(minutes)s minute of the log's time any more; "
+            "accept or dismiss it instead.",
+            "suggestion: no %(type)s on the timeline is within %(minutes)s minutes of the log's time any more; "
+            "accept or dismiss it instead.",
+            minutes,
+        ) % {"type": found.get_type_display().lower(), "minutes": minutes}
         return HttpResponse(
-            f"suggestion: no {found.get_type_display().lower()} on the timeline is within {minutes} minutes "
-            "of the log's time any more; accept or dismiss it instead.",
+            said,
             status=422,
             content_type="text/plain; charset=utf-8",
         )
     if found.adopt(event):
-        messages.success(request, f"Moved the “{event.get_type_display()}” to the log's time.")
+        messages.success(request, _("Moved the “%(type)s” to the log's time.") % {"type": event.get_type_display()})
     return incident_changed(request, incident, "log-suggestions")
 
 
