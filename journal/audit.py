@@ -8,10 +8,10 @@ from datetime import datetime
 
 from django.db import models
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from journal.field_labels import label_of
 from journal.models import Incident, LogExcerpt, ProviderNotice, SupportContact, TimelineEvent
 
 # (model, what it is called, the field of its history that names the incident)
@@ -66,7 +66,7 @@ def _changes(model: type[models.Model], old, new) -> tuple[Change, ...]:
         return ()
     fields = (f for f in model._meta.concrete_fields if f.name not in UNSHOWN)
     return tuple(
-        Change(capfirst(f.verbose_name), shown(f, getattr(old, f.attname)), shown(f, getattr(new, f.attname)))
+        Change(label_of(f), shown(f, getattr(old, f.attname)), shown(f, getattr(new, f.attname)))
         for f in fields
         if getattr(old, f.attname) != getattr(new, f.attname)
     )
@@ -89,6 +89,8 @@ def _label(item: models.Model) -> str:
     if isinstance(item, SupportContact):
         at = shown(SupportContact._meta.get_field("opened_at"), item.opened_at)
         return _("%(channel)s at %(at)s") % {"channel": item.get_channel_display(), "at": at}
+    if isinstance(item, ProviderNotice):
+        return _("Notice %(source)s") % {"source": item.url or item.sha256[:12]}
     return str(item)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from journal import bounds, typed_times
+from journal.field_labels import FIELD_LABELS
 from journal.housekeeping.names import name_key
 from journal.models import (
     Incident,
@@ -34,41 +35,6 @@ from journal.timezones import get_zone, localize, zone_names
 # Django's own label of an empty choice, which its Japanese catalogue lacks: marked here so
 # that this journal's catalogue carries it.
 gettext_noop("- Select an option -")
-
-# Labels of model fields that have no verbose name of their own (Django would show the field's
-# name, in English): the forms below use these.
-FIELD_LABELS = {
-    "name": _("Name"),
-    "notes": _("Notes"),
-    "provider": _("Provider"),
-    "time_zone": _("Time zone"),
-    "started_on": _("Started on"),
-    "ended_on": _("Ended on"),
-    "channel": _("Channel"),
-    "opens": _("Opens"),
-    "closes": _("Closes"),
-    "service": _("Service"),
-    "title": _("Title"),
-    "kind": _("Kind"),
-    "status": _("Status"),
-    "resolved_at": _("Resolved at"),
-    "type": _("Type"),
-    "source": _("Source"),
-    "text": _("Text"),
-    "retrieved_at": _("Retrieved at"),
-    "claimed_start": _("Claimed start"),
-    "claimed_end": _("Claimed end"),
-    "approximate": _("Approximate"),
-    "target": _("Target"),
-    "cause": _("Cause"),
-    "initiated_by": _("Initiated by"),
-    "opened_at": _("Opened at"),
-    "first_response_at": _("First response at"),
-    "agent": _("Agent"),
-    "summary": _("Summary"),
-    "outcome": _("Outcome"),
-    "helpfulness": _("Helpfulness"),
-}
 
 
 class LocalDateTimeField(forms.DateTimeField):

@@ -349,9 +349,16 @@ def build(incident) -> Bar | None:
         (
             c.opened_at,
             c.channel,
-            f"{c.get_channel_display()} ({c.get_initiated_by_display().lower()})"
-            + (f", answered in {format_duration(c.response_time)}" if c.response_time is not None else ""),
+            _contact_label(c),
         )
         for c in incident.support_contacts.all()
     ]
     return layout(totals.down, totals.degraded, totals.claimed, noted, contacts, timezone.get_current_timezone())
+
+
+def _contact_label(contact) -> str:
+    words = {"channel": contact.get_channel_display(), "who": contact.get_initiated_by_display().lower()}
+    if contact.response_time is None:
+        return gettext("%(channel)s (%(who)s)") % words
+    words["after"] = format_duration(contact.response_time)
+    return gettext("%(channel)s (%(who)s), answered in %(after)s") % words
