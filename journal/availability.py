@@ -47,10 +47,15 @@ def overlap(a: list[Interval], b: list[Interval]) -> timedelta:
     return measure(a) + measure(b) - measure([*a, *b])
 
 
-def window(year: int, month: int, zone: tzinfo, rented: Interval | None, now: datetime) -> tuple[datetime, datetime]:
-    """The part of a month that is measured: rented and already past (may be empty)."""
+def month_bounds(year: int, month: int, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The month from its first midnight to the next month's, in UTC."""
     # In UTC: two datetimes sharing a zone subtract by wall clock, which is wrong across DST.
-    start, end = as_utc(month_start(year, month, zone)), as_utc(month_start(year, month + 1, zone))
+    return as_utc(month_start(year, month, zone)), as_utc(month_start(year, month + 1, zone))
+
+
+def window(bounds: tuple[datetime, datetime], rented: Interval | None, now: datetime) -> tuple[datetime, datetime]:
+    """The part of a month (``month_bounds``) that is measured: rented and already past (may be empty)."""
+    start, end = bounds
     window_start, window_end = start, min(end, now)
     if rented is not None:
         window_start, window_end = max(window_start, rented.start), min(window_end, rented.end)
@@ -106,7 +111,7 @@ def months(
     figures = []
     year, month = first
     while (year, month) <= last:
-        start, end = window(year, month, zone, rented, now)
+        start, end = window(month_bounds(year, month, zone), rented, now)
         if end <= start:
             figures.append(Month(year, month, ZERO, ZERO, ZERO))
         else:

@@ -16,7 +16,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Prefetch, Q, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -31,20 +31,15 @@ MICRO = timedelta(microseconds=1)
 
 
 def provider_for_scorecard(queryset=None):
-    """Providers with everything a scorecard reads, prefetched: each service's stored months
-    (journal.totals, without their stretches) and open incidents with their stored totals, and
-    support channels (the contacts are counted by the database). As many rows as months, not
-    as incidents."""
-    months = ServiceMonth.objects.defer("down", "maintenance").order_by("year", "month")
+    """Providers with what a scorecard reads besides the stored months (``build`` reads those):
+    each service's open incidents with their stored totals, and support channels (the contacts
+    are counted by the database)."""
     still_open = (
         Incident.objects.filter(status=Incident.Status.OPEN)
         .select_related("stored_totals")
         .defer("notes", "uid", "updated_at")
     )
-    services = Service.objects.prefetch_related(
-        Prefetch("stored_months", queryset=months, to_attr="months_stored"),
-        Prefetch("incidents", queryset=still_open, to_attr="open_incidents"),
-    )
+    services = Service.objects.prefetch_related(Prefetch("incidents", queryset=still_open, to_attr="open_incidents"))
     return (queryset or Provider.objects.all()).prefetch_related(
         Prefetch("services", queryset=services), "support_channels"
     )
@@ -138,30 +133,59 @@ def stale_downs(incidents: list[Incident], now: datetime) -> list[Incident]:
     return [i for i in incidents if i.is_open and i.compute_totals(now).stale(now, after)]
 
 
+# What the scorecard reads of a stored month (journal.totals.models.ServiceMonth), as tuples.
+MONTH_FIGURES = (
+    "pk", "service_id", "year", "month", "down_us", "maintenance_us", "overlap_us", "by_kind", "spans_us", "spans",
+    "start_errors", "end_errors", "latencies",
+)  # fmt: skip
+
+
+def _stored_months(provider: Provider, year: int | None) -> dict[int, dict[tuple[int, int], tuple]]:
+    """The provider's stored months (of ``year`` in each service's zone), per service (one query)."""
+    rows = ServiceMonth.objects.filter(service__provider=provider)
+    if year is not None:
+        rows = rows.filter(year=year)
+    found: dict[int, dict[tuple[int, int], tuple]] = {}
+    for row in rows.values_list(*MONTH_FIGURES, named=True):
+        found.setdefault(row.service_id, {})[(row.year, row.month)] = row
+    return found
+
+
+def _incident_edges(provider: Provider) -> dict[int, tuple[datetime | None, datetime | None, datetime | None]]:
+    """Per service, of its resolved incidents: the first start, the last start, the last event
+    (what journal.rental reads; one query)."""
+    rows = (
+        ServiceMonth.objects.filter(service__provider=provider)
+        .values("service_id")
+        .annotate(first=Min("first_started"), last=Max("last_started"), seen=Max("last_event"))
+        .values_list("service_id", "first", "last", "seen")
+        .order_by()
+    )
+    return {service_id: edges for service_id, *edges in rows}
+
+
 @dataclass
 class _Reading:
     """One service as a scorecard reads it: its stored months (closed stretches, resolved
     incidents) and what its open incidents add at ``now``."""
 
     service: Service
-    zone: tzinfo
-    rows: dict[tuple[int, int], ServiceMonth]
+    rows: dict[tuple[int, int], tuple]  # MONTH_FIGURES by (year, month)
     still_open: list[Incident]
     down: list[downtime.Interval]  # the open incidents' unplanned stretches, closed at now
     planned: list[downtime.Interval]  # and their maintenance's
     stale: list[Incident]  # open downs with no up for too long (not maintenance)
     stale_stretches: list[downtime.Interval]
     rented: rental.Rental | None
-    windows: list[tuple[int, int, datetime, datetime]]  # (year, month, start, end) measured
+    windows: list[tuple[int, int, datetime, datetime, bool]]  # (year, month, start, end, whole month) measured
 
-    def needs_stretches(self, year: int, month: int, start: datetime, end: datetime) -> ServiceMonth | None:
-        """The stored month whose stretches a month's figures need: when only part of it is
-        measured, or an open incident adds to it."""
+    def needs_stretches(self, year: int, month: int, start: datetime, end: datetime, whole: bool) -> int | None:
+        """The stored month whose stretches a month's figures need (its pk): when only part of
+        it is measured, or an open incident adds to it."""
         row = self.rows.get((year, month))
         if row is None or end <= start or not (row.down_us or row.maintenance_us):
             return None
-        whole = months.month_bounds(year, month, self.zone) == (start, end)
-        return None if whole and not self._open_parts(start, end) else row
+        return None if whole and not self._open_parts(start, end) else row.pk
 
     def _open_parts(self, start: datetime, end: datetime) -> bool:
         return any(i.end > start and i.start < end for i in (*self.down, *self.planned, *self.stale_stretches))
@@ -169,8 +193,12 @@ class _Reading:
     def month(self, year: int, month: int, start: datetime, end: datetime, stretches: dict) -> availability.Month:
         row = self.rows.get((year, month))
         if end <= start or not (row is not None and row.pk in stretches or self._open_parts(start, end)):
-            totals = (row.down_us, row.maintenance_us, row.overlap_us) if row is not None else (0, 0, 0)
-            return availability.from_totals(year, month, start, end, *(micro * MICRO for micro in totals))
+            if row is None:
+                return availability.from_totals(year, month, start, end, downtime.ZERO, downtime.ZERO, downtime.ZERO)
+            both = row.overlap_us * MICRO
+            return availability.from_totals(
+                year, month, start, end, row.down_us * MICRO, row.maintenance_us * MICRO, both
+            )
         down, planned = stretches.get(row.pk if row is not None else None, ([], []))
         return availability.measured(
             year,
@@ -183,35 +211,36 @@ class _Reading:
         )
 
 
-def _read(service: Service, year: int | None, now: datetime) -> _Reading:
+def _read(service: Service, rows: dict, edges: tuple, year: int | None, now: datetime) -> _Reading:
     zone = get_zone(service.time_zone)
-    rows = {(row.year, row.month): row for row in service.months_stored}
     still_open = list(service.open_incidents)
     down, planned = [], []
     for incident in still_open:
         (planned if incident.kind == Incident.Kind.MAINTENANCE else down).extend(incident.compute_totals(now).down)
     stale = [i for i in stale_downs(still_open, now) if i.kind != Incident.Kind.MAINTENANCE]
     # Only months inside the rental (journal.rental): a trial ends at its last event.
-    starts = [row.first_started for row in rows.values() if row.first_started] + [i.started_at for i in still_open]
-    seen = [row.last_event for row in rows.values() if row.last_event]
-    seen += [at for i in still_open if (at := i.last_event_at())]
-    last_starts = [row.last_started for row in rows.values() if row.last_started] + [i.started_at for i in still_open]
+    first, last, seen = edges
+    starts = [at for at in (first, *(i.started_at for i in still_open)) if at]
+    events = [at for at in (seen, *(i.last_event_at() for i in still_open)) if at]
+    last_starts = [at for at in (last, *(i.started_at for i in still_open)) if at]
     rented = rental.rental(
-        service, zone, now, min(starts, default=None), max(seen or last_starts, default=None), bool(still_open)
+        service, zone, now, min(starts, default=None), max(events or last_starts, default=None), bool(still_open)
     )
     windows = []
     if span := rental.month_range(rented, zone, year, now):
-        key, last = span
-        while key <= last:
-            windows.append((*key, *availability.window(*key, zone, rented.interval, now)))
+        key, last_key = span
+        while key <= last_key:
+            bounds = availability.month_bounds(*key, zone)
+            start, end = availability.window(bounds, rented.interval, now)
+            windows.append((*key, start, end, (start, end) == bounds))
             key = months.next_month(*key)
     stretches = [downtime.Interval(i.compute_totals(now).open_since, now) for i in stale]
-    return _Reading(service, zone, rows, still_open, down, planned, stale, stretches, rented, windows)
+    return _Reading(service, rows, still_open, down, planned, stale, stretches, rented, windows)
 
 
 def _stretches(readings: list[_Reading]) -> dict[int, tuple[list, list]]:
     """The stored stretches of the months that need them (one query)."""
-    wanted = [row.pk for r in readings for window in r.windows if (row := r.needs_stretches(*window))]
+    wanted = [pk for r in readings for window in r.windows if (pk := r.needs_stretches(*window))]
     # Asked even when none is wanted (``pk__in=[]`` alone skips the query): the same queries for any data.
     rows = ServiceMonth.objects.filter(Q(pk__in=wanted) | Q(pk__isnull=True)).values_list("pk", "down", "maintenance")
     return {pk: (down, planned) for pk, down, planned in rows}
@@ -221,7 +250,11 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
     """The scorecard from the stored months of the provider's services and their open
     incidents (``provider_for_scorecard``): work grows with months and services, not incidents."""
     now = now or timezone.now()
-    readings = [_read(service, year, now) for service in provider.services.all()]
+    stored, edges = _stored_months(provider, year), _incident_edges(provider)
+    readings = [
+        _read(service, stored.get(service.pk, {}), edges.get(service.pk, (None, None, None)), year, now)
+        for service in provider.services.all()
+    ]
     stretches = _stretches(readings)
     cards: list[ServiceCard] = []
     stale: list[Incident] = []
@@ -231,15 +264,14 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
     observed = maintenance_total = stale_total = downtime.ZERO
     for reading in readings:
         service = reading.service
-        for key, row in reading.rows.items():
-            if year is None or key[0] == year:
-                kinds.update(row.by_kind)
-                spans[0] += row.spans_us
-                spans[1] += row.spans
-                starts += row.start_errors
-                ends += row.end_errors
-                latencies += row.latencies
-        window = _window(year, reading.zone)
+        for row in reading.rows.values():
+            kinds.update(row.by_kind)
+            spans[0] += row.spans_us
+            spans[1] += row.spans
+            starts += row.start_errors
+            ends += row.end_errors
+            latencies += row.latencies
+        window = _window(year, get_zone(service.time_zone))
         for incident in reading.still_open:
             if window is not None and not window[0] <= incident.started_at < window[1]:
                 continue
@@ -258,7 +290,7 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
             ):
                 if value is not None:
                     found.append(value // MICRO)
-        month_figures = [reading.month(*window, stretches) for window in reading.windows]
+        month_figures = [reading.month(*window[:4], stretches) for window in reading.windows]
         card = ServiceCard(service, month_figures, rental_note=reading.rented.note if reading.rented else "")
         for m in month_figures:
             card.terms.append(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from journal import downtime
-from journal.availability import month_start, overlap
+from journal.availability import month_bounds, overlap
 from journal.totals.models import pack
 
 MAINTENANCE = "maintenance"
@@ -56,11 +56,6 @@ def month_of(moment: datetime, zone: tzinfo) -> tuple[int, int]:
 
 def next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def month_bounds(year: int, month: int, zone: tzinfo) -> tuple[datetime, datetime]:
-    """The month from its first midnight to the next month's, in UTC."""
-    return downtime.as_utc(month_start(year, month, zone)), downtime.as_utc(month_start(year, month + 1, zone))
 
 
 def split(merged: list[downtime.Interval], zone: tzinfo) -> dict[tuple[int, int], list[downtime.Interval]]:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from journal import downtime
+from journal.availability import month_bounds
 from journal.models import Incident, Provider, Service
 from journal.timezones import get_zone
 from journal.totals import months
@@ -72,7 +73,7 @@ def _with_running(
     zone, years = get_zone(service.time_zone), dict(years)
     key, last = months.month_of(min(i.start for i in running), zone), months.month_of(max(i.end for i in running), zone)
     while key <= last:
-        start, end = months.month_bounds(*key, zone)
+        start, end = month_bounds(*key, zone)
         row = touched.get((service.pk, *key))
         fixed = unpack(row.down) + unpack(row.maintenance) if row is not None else []
         before = (
