@@ -290,7 +290,7 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
             ):
                 if value is not None:
                     found.append(value // MICRO)
-        month_figures = [reading.month(*window[:4], stretches) for window in reading.windows]
+        month_figures = [reading.month(*part[:4], stretches) for part in reading.windows]
         card = ServiceCard(service, month_figures, rental_note=reading.rented.note if reading.rented else "")
         for m in month_figures:
             card.terms.append(

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from journal import downtime
 from journal.timezones import get_zone
 from journal.totals import months
@@ -305,7 +307,10 @@ def check() -> list[str]:
         wrong += sorted(key for key in found.keys() & expected.keys() if _month_differs(found[key], expected[key]))
         if wrong:
             listed = ", ".join(f"{year:04d}-{month:02d}" for year, month in wrong[:5])
-            problems.append(f"service {service.pk}: months {listed} differ from its incidents")
+            problems.append(
+                _("service %(service)s: months %(months)s differ from its incidents")
+                % {"service": service.pk, "months": listed}
+            )
     return problems
 
 
