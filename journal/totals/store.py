@@ -1,7 +1,8 @@
 """What is stored for an incident and a service, and the refresh that writes it.
 
-``incident_values`` and ``service_values`` turn plain values into the cache rows' fields with
-journal.downtime, the one implementation of the arithmetic. ``refresh_incidents`` writes them for
+``incident_values``, ``service_values`` and ``expected_service`` (with journal.totals.months)
+turn plain values into the cache rows' fields with journal.downtime, the one implementation of
+the arithmetic. ``refresh_incidents`` writes them for
 some incidents (and their services when what those incidents add to them changed); signals call
 it in the same transaction as each change to the evidence. Inside ``deferred()`` (an import,
 the demo) each touched incident and service is refreshed once, at the end of the block.
@@ -24,13 +25,13 @@ from journal.totals import months
 from journal.totals.models import pack, unpack
 
 CHUNK = 500
+BATCH = 50  # more incidents than this are refreshed in chunks (an import), not one by one
 # An incident's stored values its service's rows are computed from (INCIDENT_FIELDS): when one
 # changes, the service's downtime and months are refreshed.
 SHAPE = (
     "started_at", "last_event_at", "first_notice_at", "down", "degraded", "final", "since",
     "claimed_start", "claimed_end",
 )  # fmt: skip
-BATCH = 50  # more incidents than this are refreshed in chunks (an import), not one by one
 
 # (incidents, services) waiting for the end of a deferred() block; None outside one.
 _pending: ContextVar[tuple[set[int], set[int]] | None] = ContextVar("totals_pending", default=None)
@@ -137,10 +138,10 @@ def refresh_services(service_ids: Iterable[int]) -> None:
         zone = Service._base_manager.filter(pk=service_id).values_list("time_zone", flat=True).first()
         if zone is None:
             continue
-        values, months = expected_service(_stored_incidents(service_id), zone)
+        values, by_month = expected_service(_stored_incidents(service_id), zone)
         if not ServiceDowntime.objects.filter(service_id=service_id).update(**values):
             ServiceDowntime.objects.create(service_id=service_id, **values)
-        _write_months(service_id, months)
+        _write_months(service_id, by_month)
 
 
 # What a service's rows are computed from: each incident's row and its stored totals.
