@@ -3,9 +3,11 @@
 For each size a journal is generated once (benchmarks/journal_gen.py) in a throwaway DATA_DIR
 (SQLite) or, when DATABASE_URL is set, a throwaway PostgreSQL database. In a process of its own
 (DEBUG off, a user logged in with ``force_login``) every page below is fetched with Django's
-test client RUNS times: the query count of the first fetch (CaptureQueriesContext) and the
-median time of all. Then ``export_journal`` writes the journal to a file and ``import_journal``
-reads it into a second fresh journal, each in a process of its own whose time and peak RSS
+test client RUNS times (BENCH_RUNS, default 3): the query count of the first fetch
+(CaptureQueriesContext) and the median time of all, by the wall clock and by this process's CPU
+time (steadier on a shared machine; it counts SQLite's work, not a PostgreSQL server's). Then
+``export_journal`` writes the journal to a file and ``import_journal`` reads it into a second
+fresh journal, each in a process of its own whose time and peak RSS
 (``os.wait4``'s rusage of that one child) are kept. Linux counts the memory of the process
 that forks a child into the child's peak RSS, so this process stays small (no Django) and
 records its own peak beside the figures (``rss_floor_mb``): a child's peak cannot read lower.
@@ -14,6 +16,8 @@ Prints one line per figure with the 10k/1k ratio and the issue's goal, and write
 
     python benchmarks/pages.py            # 1k and 10k
     python benchmarks/pages.py --quick    # 1k only (also BENCH_QUICK=1 for `make bench`)
+    BENCH_PAGES=dashboard,compare_4_all_time,scorecard_all_time python benchmarks/pages.py
+                                          # only those pages, no export or import: under ``scale_pages``
 
 Figures on a machine shared with other work are noisy: read the ratios, not the seconds.
 """
@@ -37,9 +41,14 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.journal_gen import USERS, build, database_vendor, throwaway_journal  # noqa: E402
 
 SIZES = (1_000, 10_000)
-RUNS = 3
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 GOAL = 1.5  # 10k/1k, for every page but the paginated lists' last pages
 UNBOUND = {"incident_list_last_page"}  # more pages at 10k: the last page may cost more
+
+
+def selected() -> set[str]:
+    """The pages BENCH_PAGES names (comma-separated); empty: every page, and export and import."""
+    return {name for name in os.environ.get("BENCH_PAGES", "").split(",") if name}
 
 
 def sizes() -> tuple[int, ...]:
@@ -55,7 +64,8 @@ def scale(sizes: tuple[int, ...] = SIZES) -> dict:
             started = time.perf_counter()
             figures = {"journal": build(env, size), "generate_s": round(time.perf_counter() - started, 1)}
             figures["pages"] = _in_process_of_its_own(env)
-            figures.update(_export_import(env, size))
+            if not selected():
+                figures.update(_export_import(env, size))
             figures["rss_floor_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         by_size[str(size)] = figures
     vendor = database_vendor()
@@ -65,8 +75,14 @@ def scale(sizes: tuple[int, ...] = SIZES) -> dict:
         result["ratios"] = {
             name: round(large["pages"][name]["ms"] / small["pages"][name]["ms"], 2) for name in small["pages"]
         }
+        # This process's CPU time (SQLite runs in it; PostgreSQL's server is not counted): steadier
+        # than the wall clock on a machine others load.
+        result["cpu_ratios"] = {
+            name: round(large["pages"][name]["cpu_ms"] / small["pages"][name]["cpu_ms"], 2) for name in small["pages"]
+        }
         for name in ("export_s", "import_s"):
-            result["ratios"][name] = round(large[name] / small[name], 2)
+            if name in small:
+                result["ratios"][name] = round(large[name] / small[name], 2)
     _print(vendor, result)
     return {vendor: result}
 
@@ -86,14 +102,15 @@ def _print(vendor: str, result: dict) -> None:
     for name in result["sizes"][sizes[0]]["pages"]:
         cells = [
             f"{int(size) // 1000}k {result['sizes'][size]['pages'][name]['ms']:.0f} ms "
+            f"(CPU {result['sizes'][size]['pages'][name]['cpu_ms']:.0f} ms) "
             f"{result['sizes'][size]['pages'][name]['queries']} queries"
             for size in sizes
         ]
         if name in ratios:
             goal = "no goal (grows with the pages)" if name in UNBOUND else f"goal ≤ {GOAL}"
-            cells.append(f"ratio {ratios[name]} ({goal})")
+            cells.append(f"ratio {ratios[name]}, CPU {result['cpu_ratios'][name]} ({goal})")
         print(f"scale {vendor} {name}: " + " · ".join(cells))
-    for job in ("export", "import"):
+    for job in ("export", "import") if "export_s" in result["sizes"][sizes[0]] else ():
         cells = [
             f"{int(size) // 1000}k {result['sizes'][size][f'{job}_s']} s "
             f"peak RSS {result['sizes'][size][f'{job}_peak_rss_mb']} MB"
@@ -144,21 +161,25 @@ def measure() -> dict[str, dict[str, float]]:
         "service_page": service.get_absolute_url(),
         "incident_page": incident.get_absolute_url(),
     }
+    if wanted := selected():
+        urls = {name: url for name, url in urls.items() if name in wanted}
     figures = {}
     for name, url in urls.items():
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url)
-        times = [time.perf_counter() - started]
+        times, cpu = [time.perf_counter() - started], [time.process_time() - cpu_started]
         queries = len(ctx.captured_queries)  # read now: the next request clears the log
         if response.status_code != 200:
             raise SystemExit(f"{name}: {url} answered {response.status_code}")
         for _ in range(RUNS - 1):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             client.get(url)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
         figures[name] = {
             "ms": round(statistics.median(times) * 1000, 1),
+            "cpu_ms": round(statistics.median(cpu) * 1000, 1),
             "queries": queries,
             "html_kb": round(len(response.content) / 1024, 1),
         }
@@ -205,4 +226,4 @@ if __name__ == "__main__":
     if "--measure" in sys.argv:
         print(json.dumps(measure()))
     else:
-        record("scale", scale(sizes()))
+        record("scale_pages" if selected() else "scale", scale(sizes()))

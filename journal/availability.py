@@ -47,6 +47,54 @@ def overlap(a: list[Interval], b: list[Interval]) -> timedelta:
     return measure(a) + measure(b) - measure([*a, *b])
 
 
+def month_bounds(year: int, month: int, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The month from its first midnight to the next month's, in UTC."""
+    # In UTC: two datetimes sharing a zone subtract by wall clock, which is wrong across DST.
+    return as_utc(month_start(year, month, zone)), as_utc(month_start(year, month + 1, zone))
+
+
+def window(bounds: tuple[datetime, datetime], rented: Interval | None, now: datetime) -> tuple[datetime, datetime]:
+    """The part of a month (``month_bounds``) that is measured: rented and already past (may be empty)."""
+    start, end = bounds
+    window_start, window_end = start, min(end, now)
+    if rented is not None:
+        window_start, window_end = max(window_start, rented.start), min(window_end, rented.end)
+    return window_start, window_end
+
+
+def measured(
+    year: int,
+    month: int,
+    start: datetime,
+    end: datetime,
+    down: list[Interval],
+    maintenance: list[Interval],
+    stale: list[Interval] | tuple[Interval, ...] = (),
+) -> Month:
+    """The month measured over [start, end) from the stretches inside it (already clipped)."""
+    if end <= start:
+        return Month(year, month, ZERO, ZERO, ZERO)
+    held = measure(maintenance)
+    return Month(
+        year,
+        month,
+        measured=(end - start) - held,
+        down=measure(down) - overlap(down, maintenance),
+        maintenance=held,
+        stale_down=measure(stale) - overlap(stale, maintenance),
+    )
+
+
+def from_totals(
+    year: int, month: int, start: datetime, end: datetime, down: timedelta, maintenance: timedelta, both: timedelta
+) -> Month:
+    """``measured`` from the lengths of the stretches instead of the stretches: ``down`` and
+    ``maintenance`` each merged, ``both`` the time they both cover (no stale downs)."""
+    if end <= start:
+        return Month(year, month, ZERO, ZERO, ZERO)
+    return Month(year, month, measured=(end - start) - maintenance, down=down - both, maintenance=maintenance)
+
+
 def months(
     down: list[Interval],
     maintenance: list[Interval],
@@ -63,26 +111,13 @@ def months(
     figures = []
     year, month = first
     while (year, month) <= last:
-        # In UTC: two datetimes sharing a zone subtract by wall clock, which is wrong across DST.
-        start, end = as_utc(month_start(year, month, zone)), as_utc(month_start(year, month + 1, zone))
-        window_start, window_end = start, min(end, now)
-        if rented is not None:
-            window_start, window_end = max(window_start, rented.start), min(window_end, rented.end)
-        if window_end <= window_start:
+        start, end = window(month_bounds(year, month, zone), rented, now)
+        if end <= start:
             figures.append(Month(year, month, ZERO, ZERO, ZERO))
         else:
-            planned = maintenance.clip(window_start, window_end)
-            unplanned = down.clip(window_start, window_end)
-            held = measure(planned)
-            open_too_long = stale.clip(window_start, window_end)
             figures.append(
-                Month(
-                    year,
-                    month,
-                    measured=(window_end - window_start) - held,
-                    down=measure(unplanned) - overlap(unplanned, planned),
-                    maintenance=held,
-                    stale_down=measure(open_too_long) - overlap(open_too_long, planned),
+                measured(
+                    year, month, start, end, down.clip(start, end), maintenance.clip(start, end), stale.clip(start, end)
                 )
             )
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -21,7 +21,3 @@ def page_of(queryset: QuerySet, number, per_page: int) -> Page:
     page.object_list = rows(queryset, list(page.object_list))
     return page
 
-
-def first(queryset: QuerySet, count: int) -> list[Model]:
-    """The first ``count`` rows of the ordered ``queryset``."""
-    return rows(queryset, list(queryset.values_list("pk", flat=True)[:count]))

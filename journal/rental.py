@@ -28,23 +28,26 @@ class Rental:
     note: str  # how its start and end were decided, for the page
 
 
-def rental(service, incidents: list, zone: tzinfo, now: datetime) -> Rental | None:
-    """The service's rental; None with no start date and no incident."""
+def rental(
+    service, zone: tzinfo, now: datetime, first_start: datetime | None, last_seen: datetime | None, any_open: bool
+) -> Rental | None:
+    """The service's rental; None with no start date and no incident. From its incidents:
+    ``first_start``, the earliest start (None: no incident); ``last_seen``, their latest event
+    (else their latest start); ``any_open``, whether one is still open."""
     if service.started_on:
         start = downtime.as_utc(datetime.combine(service.started_on, time(), tzinfo=zone))
         began = _("from %(date)s") % {"date": f"{service.started_on:%Y-%m-%d}"}
-    elif incidents:
-        first = timezone.localtime(downtime.as_utc(min(i.started_at for i in incidents)), zone)
+    elif first_start is not None:
+        first = timezone.localtime(downtime.as_utc(first_start), zone)
         start = downtime.as_utc(first.replace(day=1, hour=0, minute=0, second=0, microsecond=0))
         began = _("from %(month)s (no start date: the month of its first incident)") % {"month": f"{first:%Y-%m}"}
     else:
         return None
-    moments = [at for i in incidents if (at := i.last_event_at())] or [i.started_at for i in incidents]
     if service.ended_on:
         end = downtime.as_utc(datetime.combine(service.ended_on, time(), tzinfo=zone)) + timedelta(days=1)
         ended = _("to %(date)s") % {"date": f"{service.ended_on:%Y-%m-%d}"}
-    elif service.is_trial and moments and not any(i.is_open for i in incidents):
-        end = downtime.as_utc(max(moments))
+    elif service.is_trial and last_seen is not None and not any_open:
+        end = downtime.as_utc(last_seen)
         last = timezone.localtime(end, zone)
         ended = _("to %(moment)s (no end date: a trial ends at its last recorded event)") % {
             "moment": f"{last:%Y-%m-%d %H:%M}"

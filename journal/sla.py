@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.utils.translation import gettext as _
 
@@ -43,10 +44,18 @@ def month_terms(
         return MonthTerms(False, None, None)
     value = Decimal(str(availability))
     breached = value < uptime
+    if not breached:
+        return MonthTerms(False, None, None)
     credit = None
-    for threshold, percent in parse_tiers(tiers_text):
+    for threshold, percent in _tiers(tiers_text):
         if value < threshold:
             credit = percent  # tiers go down: the lowest threshold still above availability wins
     last_day = date(year, month, calendar.monthrange(year, month)[1])
-    claim_by = last_day + timedelta(days=claim_days) if breached and claim_days is not None else None
-    return MonthTerms(breached, credit if breached else None, claim_by)
+    claim_by = last_day + timedelta(days=claim_days) if claim_days is not None else None
+    return MonthTerms(True, credit, claim_by)
+
+
+@cache
+def _tiers(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
+    """``parse_tiers`` once per text (a scorecard asks it for every month)."""
+    return tuple(parse_tiers(text))

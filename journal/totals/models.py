@@ -9,7 +9,7 @@ from django.db import models
 from journal import downtime
 from journal.models import Incident, Service
 
-__all__ = ["IncidentTotals", "ServiceDowntime"]
+__all__ = ["IncidentTotals", "ServiceDowntime", "ServiceMonth"]
 
 
 def pack(intervals: list[downtime.Interval]) -> list[list[int]]:
@@ -94,6 +94,38 @@ class ServiceDowntime(models.Model):
 
     def years(self) -> dict[int, timedelta]:
         return {int(year): timedelta(microseconds=micro) for year, micro in self.by_year.items()}
+
+
+class ServiceMonth(models.Model):
+    """One calendar month of a service, in its zone, as the scorecard reads it (journal.totals.months):
+    the downtime of its incidents' fixed stretches inside the month (unplanned and maintenance
+    each merged, and the time both cover), and the figures of its resolved incidents that began
+    in the month. What still changes with time (open incidents) is added when read."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="stored_months")
+    year = models.IntegerField()
+    month = models.PositiveSmallIntegerField()
+    down = models.JSONField(default=list, help_text="Unplanned fixed down stretches in the month, merged.")
+    maintenance = models.JSONField(default=list, help_text="Maintenance fixed down stretches in the month, merged.")
+    down_us = models.BigIntegerField(default=0)
+    maintenance_us = models.BigIntegerField(default=0)
+    overlap_us = models.BigIntegerField(default=0, help_text="Time covered by both.")
+    incidents = models.PositiveIntegerField(default=0, help_text="Resolved incidents that began in the month.")
+    by_kind = models.JSONField(default=dict)
+    spans_us = models.BigIntegerField(default=0, help_text="Their outages' first down → last up, added up.")
+    spans = models.PositiveIntegerField(default=0)
+    start_errors = models.JSONField(default=list, help_text="Claimed start − first down, µs, per outage.")
+    end_errors = models.JSONField(default=list, help_text="Claimed end − last up, µs, per outage.")
+    latencies = models.JSONField(default=list, help_text="First notice − first down, µs, per outage.")
+    first_started = models.DateTimeField(null=True, blank=True)
+    last_started = models.DateTimeField(null=True, blank=True)
+    last_event = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "year", "month"], name="one_stored_month")]
+
+    def __str__(self) -> str:
+        return f"service {self.service_id}, {self.year:04d}-{self.month:02d}"
 
 
 from journal.totals import signals  # noqa: E402, F401  (keeps them current)

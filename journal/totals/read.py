@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+from functools import reduce
+from operator import or_
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from journal import downtime
+from journal.availability import month_bounds
 from journal.models import Incident, Provider, Service
 from journal.timezones import get_zone
-from journal.totals.models import ServiceDowntime, unpack
+from journal.totals import months
+from journal.totals.models import IncidentTotals, ServiceMonth, unpack
 
 
 def services_with_downtime(services: QuerySet[Service]) -> QuerySet[Service]:
@@ -32,21 +36,65 @@ def running_downs(service_ids: Iterable[int], now: datetime) -> dict[int, list[d
     return running
 
 
-def years_by_service(services: list[Service], now: datetime | None = None) -> dict[int, dict[int, timedelta]]:
+def years_by_service(services: list[Service], now: datetime | None = None) -> dict[int, timedelta]:
     """Each service's observed downtime per year in its zone, as Service.downtime_by_year gives
     it, from the stored rows (``services_with_downtime``) and the stretches still running."""
     now = now or timezone.now()
     running = running_downs((s.pk for s in services), now)
-    merged = dict(ServiceDowntime.objects.filter(service_id__in=list(running)).values_list("service_id", "down"))
+    touched = _months_running(running, {s.pk: get_zone(s.time_zone) for s in services if s.pk in running})
     years = {}
     for service in services:
+        stored = service._state.fields_cache.get("stored_downtime")
+        years[service.pk] = stored.years() if stored is not None else {}
         if service.pk in running:
-            stretches = unpack(merged.get(service.pk, [])) + running[service.pk]
-            years[service.pk] = downtime.by_year(stretches, get_zone(service.time_zone))
-        else:
-            stored = service._state.fields_cache.get("stored_downtime")
-            years[service.pk] = stored.years() if stored is not None else {}
+            years[service.pk] = _with_running(years[service.pk], running[service.pk], touched, service)
     return years
+
+
+def _months_running(
+    running: dict[int, list[downtime.Interval]], zones: dict[int, tzinfo]
+) -> dict[tuple[int, int, int], ServiceMonth]:
+    """The stored months the running stretches fall in, by (service, year, month) (one query)."""
+    if not running:
+        return {}
+    since = {pk: months.month_of(min(i.start for i in stretches), zones[pk]) for pk, stretches in running.items()}
+    wanted = reduce(
+        or_,
+        (Q(service_id=pk) & (Q(year__gt=year) | Q(year=year, month__gte=month)) for pk, (year, month) in since.items()),
+    )
+    return {(row.service_id, row.year, row.month): row for row in ServiceMonth.objects.filter(wanted)}
+
+
+def _with_running(
+    years: dict[int, timedelta], running: list[downtime.Interval], touched: dict, service: Service
+) -> dict[int, timedelta]:
+    """The stored years with the running stretches added: each month they fall in measured again
+    with its stored stretches (months tile the years, so the other months stand as stored)."""
+    zone, years = get_zone(service.time_zone), dict(years)
+    key, last = months.month_of(min(i.start for i in running), zone), months.month_of(max(i.end for i in running), zone)
+    while key <= last:
+        start, end = month_bounds(*key, zone)
+        row = touched.get((service.pk, *key))
+        fixed = unpack(row.down) + unpack(row.maintenance) if row is not None else []
+        before = (
+            (row.down_us + row.maintenance_us - row.overlap_us) * months.MICRO if row is not None else downtime.ZERO
+        )
+        if added := downtime.measure(downtime.clip([*fixed, *running], start, end)) - before:
+            years[key[0]] = years.get(key[0], downtime.ZERO) + added
+        key = months.next_month(*key)
+    return years
+
+
+def recent_resolved(limit: int, open_count: int) -> list[int]:
+    """The ids of the ``limit`` resolved incidents that began last, newest first: read from the
+    stored starts' index newest first (``open_count`` more rows, in case the open ones are among
+    them), not by sorting every incident."""
+    newest = (
+        IncidentTotals.objects.filter(incident__removed_at__isnull=True)
+        .order_by("-started_at", "-incident_id")
+        .values_list("incident_id", "incident__status")[: limit + open_count]
+    )
+    return [pk for pk, status in newest if status == Incident.Status.RESOLVED][:limit]
 
 
 def newest_first(years: dict[int, timedelta]) -> dict[int, timedelta]:

@@ -1,7 +1,8 @@
 """What is stored for an incident and a service, and the refresh that writes it.
 
-``incident_values`` and ``service_values`` turn plain values into the cache rows' fields with
-journal.downtime, the one implementation of the arithmetic. ``refresh_incidents`` writes them for
+``incident_values``, ``service_values`` and ``expected_service`` (with journal.totals.months)
+turn plain values into the cache rows' fields with journal.downtime, the one implementation of
+the arithmetic. ``refresh_incidents`` writes them for
 some incidents (and their services when what those incidents add to them changed); signals call
 it in the same transaction as each change to the evidence. Inside ``deferred()`` (an import,
 the demo) each touched incident and service is refreshed once, at the end of the block.
@@ -16,12 +17,21 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext as _
+
 from journal import downtime
 from journal.timezones import get_zone
+from journal.totals import months
 from journal.totals.models import pack, unpack
 
 CHUNK = 500
 BATCH = 50  # more incidents than this are refreshed in chunks (an import), not one by one
+# An incident's stored values its service's rows are computed from (INCIDENT_FIELDS): when one
+# changes, the service's downtime and months are refreshed.
+SHAPE = (
+    "started_at", "last_event_at", "first_notice_at", "down", "degraded", "final", "since",
+    "claimed_start", "claimed_end",
+)  # fmt: skip
 
 # (incidents, services) waiting for the end of a deferred() block; None outside one.
 _pending: ContextVar[tuple[set[int], set[int]] | None] = ContextVar("totals_pending", default=None)
@@ -116,7 +126,8 @@ def refresh_incidents(incident_ids: Iterable[int], also_services: Iterable[int] 
 
 
 def refresh_services(service_ids: Iterable[int]) -> None:
-    from journal.models import Incident, Service
+    """Rewrite these services' stored downtime and months (the months that changed)."""
+    from journal.models import Service
     from journal.totals.models import ServiceDowntime
 
     pending = _pending.get()
@@ -127,22 +138,57 @@ def refresh_services(service_ids: Iterable[int]) -> None:
         zone = Service._base_manager.filter(pk=service_id).values_list("time_zone", flat=True).first()
         if zone is None:
             continue
-        rows = Incident.objects.filter(service_id=service_id, stored_totals__isnull=False).values_list(
-            "status",
-            "resolved_at",
-            "stored_totals__down",
-            "stored_totals__final",
-            "stored_totals__since",
-            "stored_totals__last_event_at",
-        )
-        fixed = [
-            interval
-            for status, resolved_at, down, final, since, last in rows
-            for interval in fixed_down(down, final, since, status == Incident.Status.OPEN, resolved_at or last)
-        ]
-        values = service_values(fixed, zone)
+        values, by_month = expected_service(_stored_incidents(service_id), zone)
         if not ServiceDowntime.objects.filter(service_id=service_id).update(**values):
             ServiceDowntime.objects.create(service_id=service_id, **values)
+        _write_months(service_id, by_month)
+
+
+# What a service's rows are computed from: each incident's row and its stored totals.
+INCIDENT_FIELDS = ("kind", "status", "resolved_at", *(f"stored_totals__{name}" for name in SHAPE))
+
+
+def _stored_incidents(service_id: int):
+    from journal.models import Incident
+
+    return Incident.objects.filter(service_id=service_id, stored_totals__isnull=False).values_list(*INCIDENT_FIELDS)
+
+
+def expected_service(rows: Iterable[tuple], zone_name: str) -> tuple[dict, dict[tuple[int, int], dict]]:
+    """ServiceDowntime's fields and the months' (ServiceMonth) from its incidents' rows
+    (``INCIDENT_FIELDS``)."""
+    fixed, incidents = [], []
+    for kind, status, resolved_at, started, last, first_notice, down, degraded, final, since, *claim in rows:
+        is_open, until = status == "open", resolved_at or last
+        fixed += [(kind, interval) for interval in fixed_down(down, final, since, is_open, until)]
+        states = downtime.States(down=unpack(down), degraded=unpack(degraded), final=final, since=since)
+        claimed = downtime.Interval(*claim) if None not in claim else None
+        incidents.append(months.StoredIncident(kind, is_open, until, started, last, first_notice, states, claimed))
+    values = service_values((interval for _, interval in fixed), zone_name)
+    return values, months.service_months(fixed, incidents, get_zone(zone_name))
+
+
+def _write_months(service_id: int, expected: dict[tuple[int, int], dict]) -> None:
+    from journal.totals.models import ServiceMonth
+
+    stored = {
+        (row["year"], row["month"]): row
+        for row in ServiceMonth.objects.filter(service_id=service_id).values("pk", "year", "month", *months.FIELDS)
+    }
+    if gone := [row["pk"] for key, row in stored.items() if key not in expected]:
+        ServiceMonth.objects.filter(pk__in=gone).delete()
+    new = []
+    for (year, month), values in sorted(expected.items()):
+        row = stored.get((year, month))
+        if row is None:
+            new.append(ServiceMonth(service_id=service_id, year=year, month=month, **values))
+        elif _month_differs(row, values):
+            ServiceMonth.objects.filter(pk=row["pk"]).update(**values)
+    ServiceMonth.objects.bulk_create(new, batch_size=CHUNK)
+
+
+def _month_differs(row: dict, values: dict) -> bool:
+    return any(not _same(row[name], value) for name, value in values.items())
 
 
 def _write_incident(incident_id: int) -> int | None:
@@ -160,14 +206,13 @@ def _write_incident(incident_id: int) -> int | None:
         ),
         incident["created_at"],
     )
-    shape = ("down", "final", "since", "last_event_at")
-    before = IncidentTotals.objects.filter(pk=incident_id).values_list(*shape).first()
+    before = IncidentTotals.objects.filter(pk=incident_id).values_list(*SHAPE).first()
     if before is None:
         IncidentTotals.objects.create(incident_id=incident_id, **values)
         return incident["service_id"]
     IncidentTotals.objects.filter(pk=incident_id).update(**values)
-    after = tuple(values[name] for name in shape)
-    return incident["service_id"] if _differs(before, after) else None
+    changed = any(not _same(old, values[name]) for name, old in zip(SHAPE, before, strict=True))
+    return incident["service_id"] if changed else None
 
 
 def _write_incidents(incident_ids: set[int]) -> set[int]:
@@ -183,15 +228,6 @@ def _write_incidents(incident_ids: set[int]) -> set[int]:
         IncidentTotals.objects.bulk_create(rows)
         services |= set(incidents.values_list("service_id", flat=True).distinct())
     return services
-
-
-def _differs(before: tuple, after: tuple) -> bool:
-    down, final, since, last = before
-    return (down, final) != after[:2] or _instant(since) != _instant(after[2]) or _instant(last) != _instant(after[3])
-
-
-def _instant(moment: datetime | None):
-    return None if moment is None else downtime.as_utc(moment)
 
 
 # ------------------------------------------------------------------- all at once
@@ -244,7 +280,7 @@ def check() -> list[str]:
     """What disagrees with the evidence: one line per incident or service row that is missing
     or differs from what a refresh would write."""
     from journal.models import Incident, Service
-    from journal.totals.models import IncidentTotals, ServiceDowntime
+    from journal.totals.models import IncidentTotals, ServiceDowntime, ServiceMonth
 
     problems = []
     stored = {row.pk: row for row in IncidentTotals.objects.all()}
@@ -257,23 +293,25 @@ def check() -> list[str]:
         if wrong:
             problems.append(f"incident {pk}: {', '.join(wrong)} differ from the events and notices")
     kept = {row.pk: row for row in ServiceDowntime.objects.all()}
+    stored_months = {}
+    for row in ServiceMonth.objects.values("service_id", "year", "month", *months.FIELDS):
+        stored_months.setdefault(row["service_id"], {})[(row["year"], row["month"])] = row
     for service in Service._base_manager.all():
-        rows = Incident.objects.filter(service=service).values_list(
-            "status", "resolved_at", "stored_totals__down", "stored_totals__final",
-            "stored_totals__since", "stored_totals__last_event_at",
-        )  # fmt: skip
-        fixed = [
-            interval
-            for status, resolved_at, down, final, since, last in rows
-            if down is not None
-            for interval in fixed_down(down, final, since, status == Incident.Status.OPEN, resolved_at or last)
-        ]
-        values = service_values(fixed, service.time_zone)
+        values, expected = expected_service(_stored_incidents(service.pk), service.time_zone)
         row = kept.get(service.pk)
         if row is None:
             problems.append(f"service {service.pk}: no stored downtime")
         elif row.down != values["down"] or row.by_year != values["by_year"]:
             problems.append(f"service {service.pk}: downtime differs from its incidents")
+        found = stored_months.get(service.pk, {})
+        wrong = sorted(key for key in found.keys() | expected.keys() if key not in found or key not in expected)
+        wrong += sorted(key for key in found.keys() & expected.keys() if _month_differs(found[key], expected[key]))
+        if wrong:
+            listed = ", ".join(f"{year:04d}-{month:02d}" for year, month in wrong[:5])
+            problems.append(
+                _("service %(service)s: months %(months)s differ from its incidents")
+                % {"service": service.pk, "months": listed}
+            )
     return problems
 
 

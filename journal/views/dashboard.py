@@ -4,17 +4,17 @@ from django.utils import timezone
 
 from journal.filters import incidents_with_start
 from journal.models import Incident
-from journal.paging import first
-from journal.totals.read import providers_in_year
+from journal.totals.read import providers_in_year, recent_resolved
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Ongoing incidents first, then the latest ones, then this year's downtime per provider."""
     year = timezone.localdate().year
     incidents = incidents_with_start()
+    ongoing = list(incidents.filter(status=Incident.Status.OPEN))
     context = {
-        "ongoing": list(incidents.filter(status=Incident.Status.OPEN)),
-        "recent": first(incidents.filter(status=Incident.Status.RESOLVED), 10),
+        "ongoing": ongoing,
+        "recent": list(incidents.filter(pk__in=recent_resolved(10, len(ongoing)))),
         "year": year,
         "downtime": providers_in_year(year),
     }

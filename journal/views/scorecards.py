@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from journal import bounds, charts
 from journal.models import Provider
-from journal.scorecard import build, provider_for_scorecard
+from journal.scorecard import build, incident_years, latest_incidents, provider_for_scorecard
 
 LATEST = 25  # incidents listed on the scorecard; the incident list has them all
 
@@ -18,11 +18,6 @@ class YearForm(forms.Form):
         return self.cleaned_data["year"] if self.is_valid() else None
 
 
-def _years(provider: Provider) -> list[int]:
-    years = {i.started_at.year for s in provider.services.all() for i in s.incidents.all()}
-    return sorted(years, reverse=True)
-
-
 def provider_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     provider = get_object_or_404(provider_for_scorecard(), pk=pk)
     year = YearForm(request.GET).year_or_none()
@@ -31,9 +26,9 @@ def provider_scorecard(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "provider": provider,
         "card": card,
-        "latest": card.incidents[::-1][:LATEST],
+        "latest": latest_incidents(provider, year, LATEST),
         "year": year,
-        "years": _years(provider),
+        "years": incident_years(provider),
         "bars": charts.downtime_bars(card.months),
         "downtime_axis": charts.downtime_axis(card.months),
         "plot_left": charts.PLOT_LEFT,
