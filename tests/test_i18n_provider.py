@@ -283,7 +283,7 @@ def test_the_scorecard_for_all_time_with_an_open_down_running_for_years(client_j
     page = assert_japanese_here(response)
     assert "お名前.com: 全期間" in page
     assert 'aria-current="page">全期間<' in response.content.decode()
-    assert "障害 2 Outage 2" in page  # the kinds' labels come from the models (i18n_forms)
+    assert "障害 2 停止 2" in page  # the count, then each kind with its label from the model
     assert "日以上「復旧」のない未終了の停止 1 件の分です（現在まで計上）: Still down" in page
     assert "月（各年の1月に表示）" in page
     assert "契約期間: 2012-07-01 から 今日まで（終了日なし: 契約中として計算）。" in page
