@@ -3,6 +3,7 @@ import pytest
 from journal import demo
 from journal.models import Incident
 from tests.factories import UserFactory
+from tests.statusserver import StatusServer
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +38,12 @@ def seed(db):
         "vps": Incident.objects.get(uid=demo.VPS_OUTAGE_UID),
         "cert": Incident.objects.get(uid=demo.CERT_DEFECT_UID),
     }
+
+
+@pytest.fixture
+def status_server(settings):
+    """The local status server (tests/statusserver.py). It listens on 127.0.0.1, which the
+    watcher refuses by default: sources on it are allowed here (WATCHER_ALLOW_PRIVATE)."""
+    settings.WATCHER_ALLOW_PRIVATE = True
+    with StatusServer() as server:
+        yield server

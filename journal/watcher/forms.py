@@ -5,6 +5,7 @@ from django.core.validators import URLValidator
 
 from journal.forms import ZoneInput
 from journal.models import Service
+from journal.watcher.fetch import refused_url
 from journal.watcher.models import StatusSource
 
 
@@ -23,3 +24,9 @@ class StatusSourceForm(forms.ModelForm):
         url.validators = [URLValidator(schemes=["http", "https"])] + [
             v for v in url.validators if not isinstance(v, URLValidator)
         ]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if problem := refused_url(url):
+            raise forms.ValidationError(problem)
+        return url
