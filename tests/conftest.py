@@ -2,6 +2,7 @@ import pytest
 
 from journal import demo
 from journal.models import Incident
+from tests import browser
 from tests.factories import UserFactory
 from tests.statusserver import StatusServer
 
@@ -47,3 +48,16 @@ def status_server(settings):
     settings.WATCHER_ALLOW_PRIVATE = True
     with StatusServer() as server:
         yield server
+
+
+@pytest.fixture
+def chromium(live_server):
+    """Headless Chromium beside the live server (tests/browser.py)."""
+    with browser.launched() as launched:
+        yield launched
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A page of it whose script errors and CSP reports gather in ``page.problems``."""
+    return browser.new_page(chromium)
