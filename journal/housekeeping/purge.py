@@ -16,7 +16,8 @@ from datetime import datetime
 from functools import partial
 
 from django.conf import settings
-from django.db import models, transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models, transaction
 from django.db.models import Q
 from django.db.models.deletion import ProtectedError, get_candidate_relations_to_delete
 from django.utils import timezone
@@ -99,19 +100,27 @@ def _delete(rows: models.QuerySet, deleted: Counter, now: datetime) -> None:
 
 def _write_deleted_records(rows: models.QuerySet, now: datetime) -> None:
     """The audit history's "deleted" record of each row, as simple_history writes one when a
-    row is deleted (no user: a purge is no one's request)."""
+    row is deleted (no user: a purge is no one's request), copied by the database itself:
+    one INSERT … SELECT of the rows' tracked columns."""
     try:
         history = get_history_model_for_model(rows.model)
     except NotHistoricalModelError:
         return
     if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
-    names = [field.attname for field in history.tracked_fields]
-    records = (
-        history(**values, history_date=now, history_type="-", history_user=None, history_change_reason=None)
-        for values in rows.values(*names).iterator(chunk_size=2000)
-    )
-    history.objects.bulk_create(records, batch_size=1000)
+    tracked = list(history.tracked_fields)
+    stamped = rows.annotate(
+        purge_date=models.Value(now, output_field=models.DateTimeField()),
+        purge_type=models.Value("-", output_field=models.CharField()),
+    ).values(*[field.attname for field in tracked], "purge_date", "purge_type")
+    try:
+        select, params = stamped.query.get_compiler(rows.db).as_sql()
+    except EmptyResultSet:  # e.g. ``pk__in=[]``
+        return
+    quote = connections[rows.db].ops.quote_name
+    columns = ", ".join(quote(name) for name in [field.column for field in tracked] + ["history_date", "history_type"])
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(history._meta.db_table)} ({columns}) {select}", params)
 
 
 def _forget_deletions() -> None:
