@@ -15,7 +15,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from benchmarks.journal_gen import throwaway_journal
+from journal.portability import recover_killed_imports
+from tests.factories import LogExcerptFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENTS = 300
@@ -100,3 +104,20 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_next_worker_imports_i
         uploads = data / "uploads"
         on_disk = sorted(str(p.relative_to(uploads)) for p in (uploads / "logs").rglob("*") if p.is_file())
         assert on_disk == done["files"] and len(on_disk) > 0  # no file left over from the killed import
+
+
+@pytest.mark.django_db
+def test_bytes_a_killed_process_was_storing_are_removed_by_the_next_import(settings):
+    """LogExcerpt.store_stream writes under logs/incoming/store-<pid>-… before moving the file
+    in place; a process killed in between leaves it, and the next import removes it."""
+    incoming = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
+    incoming.mkdir(parents=True)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    orphan = incoming / f"store-{gone.stdout.strip()}-k1ll3d"
+    orphan.write_bytes(b"Jul 20 08:12:37 host kernel: half")
+    storing = incoming / f"store-{os.getpid()}-l1v3"  # this process: alive, still storing
+    storing.write_bytes(b"Jul 20 08:12:37 host kernel: being written")
+    recover_killed_imports()
+    assert not orphan.exists() and storing.exists()
+    LogExcerptFactory(data=b"Jul 20 08:12:37 host kernel: stored\n")
+    assert sorted(p.name for p in incoming.iterdir()) == [storing.name]  # its own went in place
