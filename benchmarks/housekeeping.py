@@ -2,7 +2,9 @@
 incidents by default; benchmarks/journal_gen.py), in a throwaway DATA_DIR (SQLite) or, with
 DATABASE_URL set, a throwaway PostgreSQL database. Through Django's test client (DEBUG off):
 the confirmation page, the delete (POST), the Undo (POST), the delete again, then
-``purge_deleted`` once the deletion is 31 days old. Prints one line per figure.
+``purge_deleted`` once the deletion is 31 days old: its time and queries, the rows it took
+(events, notices, contacts, log excerpts and lines), the audit's "deleted" records it wrote,
+and the log files it removed from disk. Prints one line per figure.
 
     python benchmarks/housekeeping.py [incidents]
 """
@@ -26,6 +28,7 @@ def measure() -> dict:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
@@ -35,7 +38,16 @@ def measure() -> dict:
     from django.utils import timezone
 
     from journal.housekeeping.models import Deletion
-    from journal.models import Incident, LogLine, Provider, Service, TimelineEvent
+    from journal.models import (
+        Incident,
+        LogExcerpt,
+        LogLine,
+        Provider,
+        ProviderNotice,
+        Service,
+        SupportContact,
+        TimelineEvent,
+    )
     from journal.roles import Role, set_role
 
     user = get_user_model().objects.get(username=USERS[0])
@@ -71,11 +83,39 @@ def measure() -> dict:
     old = timezone.now() - timedelta(days=31)
     for model in (Provider, Service, Incident):
         model.all_objects.filter(removed_at__isnull=False).update(removed_at=old)
+    counted = {
+        "events": TimelineEvent.objects,
+        "notices": ProviderNotice.all_objects,
+        "contacts": SupportContact.all_objects,
+        "log_excerpts": LogExcerpt.all_objects,
+        "log_lines": LogLine.objects,
+    }
+    rows = {name: manager.count() for name, manager in counted.items()}
+    records = _deleted_records()
+    uploads = Path(settings.MEDIA_ROOT)
+    files = sum(1 for path in uploads.rglob("*") if path.is_file())
     started = time.perf_counter()
-    call_command("purge_deleted", "--older-than", "30d", verbosity=0)
+    with CaptureQueriesContext(connection) as ctx:
+        call_command("purge_deleted", "--older-than", "30d", verbosity=0)
     figures["purge_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    figures["purge_queries"] = len(ctx.captured_queries)
+    for name, manager in counted.items():
+        figures[f"purged_{name}"] = rows[name] - manager.count()
+    figures["purge_deleted_records_written"] = _deleted_records() - records
+    figures["purge_log_files_removed"] = files - sum(1 for path in uploads.rglob("*") if path.is_file())
     figures["journal_incidents_after_purge"] = Incident.all_objects.count()
     return figures
+
+
+def _deleted_records() -> int:
+    """The audit's "deleted" records, of every model with a history."""
+    from django.apps import apps
+
+    return sum(
+        model.history.filter(history_type="-").count()
+        for model in apps.get_app_config("journal").get_models()
+        if hasattr(model, "history") and not model.__name__.startswith("Historical")
+    )
 
 
 def main() -> None:

@@ -763,7 +763,9 @@ class LogExcerpt(Versioned, Removable):
         digest, size = hashlib.sha256(), 0
         incoming = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
         incoming.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=incoming, delete=False) as out:
+        # Named after this process, so that one killed before the file is in place leaves
+        # nothing: the next import removes it (journal.portability.recover_killed_imports).
+        with tempfile.NamedTemporaryFile(dir=incoming, prefix=f"store-{os.getpid()}-", delete=False) as out:
             for chunk in chunks:
                 digest.update(chunk)
                 size += len(chunk)

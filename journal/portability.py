@@ -622,12 +622,13 @@ def _alive(pid: int) -> bool:
 def recover_killed_imports() -> None:
     """Remove the files of imports that were killed half-way (their process is gone and their
     list is still there) that no row references: a killed import leaves nothing behind."""
-    for pending in (Path(settings.MEDIA_ROOT) / "logs" / "incoming").glob("import-*"):
+    incoming = Path(settings.MEDIA_ROOT) / "logs" / "incoming"
+    for pending in [*incoming.glob("import-*"), *incoming.glob("store-*")]:
         pid = pending.name.split("-")[1]
         if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
             if pending.suffix == ".pending":
                 _remove_unreferenced(pending.read_text(encoding="utf-8").split())
-            pending.unlink(missing_ok=True)  # the list, or a log being decoded when it was killed
+            pending.unlink(missing_ok=True)  # the list, or a log being decoded or stored when it was killed
 
 
 @dataclass

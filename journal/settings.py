@@ -253,3 +253,5 @@ CACHES = {
 LOG_READING_STALLED_AFTER = envint("LOG_READING_STALLED_AFTER", 900)  # seconds without progress
 JOB_STALLED_AFTER = envint("JOB_STALLED_AFTER", 900)  # a running job silent this long is queued again
 JOB_FILES_KEEP_HOURS = envint("JOB_FILES_KEEP_HOURS", 24)  # journal exports and uploaded imports
+# Status sources on loopback, private or link-local addresses are refused unless this is on.
+WATCHER_ALLOW_PRIVATE = envbool("WATCHER_ALLOW_PRIVATE", False)

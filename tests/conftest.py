@@ -4,7 +4,9 @@ from django.utils import translation
 
 from journal import demo
 from journal.models import Incident
+from tests import browser
 from tests.factories import UserFactory
+from tests.statusserver import StatusServer
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +49,25 @@ def seed(db):
         "vps": Incident.objects.get(uid=demo.VPS_OUTAGE_UID),
         "cert": Incident.objects.get(uid=demo.CERT_DEFECT_UID),
     }
+
+
+@pytest.fixture
+def status_server(settings):
+    """The local status server (tests/statusserver.py). It listens on 127.0.0.1, which the
+    watcher refuses by default: sources on it are allowed here (WATCHER_ALLOW_PRIVATE)."""
+    settings.WATCHER_ALLOW_PRIVATE = True
+    with StatusServer() as server:
+        yield server
+
+
+@pytest.fixture
+def chromium(live_server):
+    """Headless Chromium beside the live server (tests/browser.py)."""
+    with browser.launched() as launched:
+        yield launched
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A page of it whose script errors and CSP reports gather in ``page.problems``."""
+    return browser.new_page(chromium)

@@ -3,26 +3,14 @@ Chromium under the strict CSP: it runs, lists the operations, and nothing is blo
 
 Skipped where Debian's chromium is not installed."""
 
-import os
+from tests.browser import MARKS, sign_in
 
-import pytest
-
-from tests.factories import UserFactory
-from tests.test_browser import CHROMIUM, browser_page  # noqa: F401 - the fixture
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
+pytestmark = MARKS
 
 
-def test_the_docs_page_runs_under_the_csp(browser_page, live_server):  # noqa: F811
+def test_the_docs_page_runs_under_the_csp(browser_page, live_server):
     page = browser_page
-    UserFactory(username="reader")
-    page.goto(live_server.url + "/login/")
-    page.fill("#id_username", "reader")
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, "reader")
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(live_server.url + "/api/docs")

@@ -2,60 +2,20 @@
 
 Skipped where Debian's chromium is not installed (.ci/run installs it)."""
 
-import os
 import re
-import shutil
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from django.db import connections
-
 from journal.models import TimelineEvent
-from tests.factories import EventFactory, IncidentFactory, ServiceFactory, UserFactory
+from tests.browser import MARKS, sign_in
+from tests.factories import EventFactory, IncidentFactory, ServiceFactory
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-
-
-@pytest.fixture
-def browser_page(live_server):
-    playwright = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's loop runs beside the ORM
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page()
-        page.problems = []
-        page.on("pageerror", lambda error: page.problems.append(str(error)))
-        page.on("console", lambda m: page.problems.append(m.text) if "Content Security Policy" in m.text else None)
-        yield page
-        browser.close()
-        # ORM calls made while playwright's loop runs get connections of their own (asgiref
-        # keeps them per context): close them, or PostgreSQL refuses to drop the test database.
-        connections.close_all()
+pytestmark = MARKS
 
 
 def test_recording_an_outage_in_the_browser_updates_totals_in_place(browser_page, live_server):
     page = browser_page
-    UserFactory(username="night-owl")
     ServiceFactory(name="VPS(KVM)", provider__name="お名前.com", time_zone="Asia/Tokyo")
-    page.goto(live_server.url + "/login/")
-    page.fill("#id_username", "night-owl")
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url)
 
     page.goto(live_server.url + "/incidents/new/")
     page.select_option("#id_service", label="お名前.com › VPS(KVM)")
@@ -85,13 +45,9 @@ def test_recording_an_outage_in_the_browser_updates_totals_in_place(browser_page
 def test_a_conflicting_edit_is_shown_in_place_and_can_overwrite(browser_page, live_server):
     """Someone saves the event while the form is open: htmx swaps the 409 in place."""
     page = browser_page
-    UserFactory(username="night-owl")
     incident = IncidentFactory(service__time_zone="UTC")
     event = EventFactory(incident=incident, type="down", at=datetime(2012, 7, 20, 8, 12, tzinfo=UTC), text="")
-    page.goto(live_server.url + "/login/")
-    page.fill("#id_username", "night-owl")
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url)
     page.goto(live_server.url + incident.get_absolute_url())
 
     page.click(f"#event-{event.pk} .actions a")
@@ -112,19 +68,11 @@ def test_a_conflicting_edit_is_shown_in_place_and_can_overwrite(browser_page, li
     assert page.problems == []
 
 
-def _sign_in(page, live_server):
-    UserFactory(username="night-owl")
-    page.goto(live_server.url + "/login/")
-    page.fill("#id_username", "night-owl")
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
-
-
 def test_inline_edit_focus_escape_save_and_delete_in_place(browser_page, live_server):
     """Focus moves into an opened inline form, Escape puts the row back and focus on it, a save
     and a delete swap only their row and announce the new total."""
     page = browser_page
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url)
     incident = IncidentFactory(service__time_zone="UTC", status="open")
     down = EventFactory(incident=incident, type="down", at=datetime(2024, 1, 1, 0, 0, tzinfo=UTC), text="")
     up = EventFactory(incident=incident, type="up", at=datetime(2024, 1, 1, 1, 0, tzinfo=UTC), text="")
@@ -155,7 +103,7 @@ def test_inline_edit_focus_escape_save_and_delete_in_place(browser_page, live_se
 
 def test_earlier_events_context_lines_and_resolve_in_the_browser(browser_page, live_server):
     page = browser_page
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url)
     incident = IncidentFactory(service__time_zone="UTC", status="open")
     TimelineEvent.objects.bulk_create(
         TimelineEvent(
@@ -185,7 +133,7 @@ def test_log_context_lines_are_fetched_when_opened(browser_page, live_server):
     from tests.factories import LogExcerptFactory
 
     page = browser_page
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url)
     incident = IncidentFactory(service__time_zone="UTC")
     excerpt = LogExcerptFactory(incident=incident)
     excerpt.clear_lines()
@@ -207,7 +155,7 @@ def test_log_context_lines_are_fetched_when_opened(browser_page, live_server):
 def test_on_a_phone_add_event_stays_in_reach_and_takes_focus_to_the_form(browser_page, live_server):
     page = browser_page
     page.set_viewport_size({"width": 375, "height": 700})
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url)
     incident = IncidentFactory(service__time_zone="UTC", status="open")
     TimelineEvent.objects.bulk_create(
         TimelineEvent(incident=incident, at=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=n), type="observation")

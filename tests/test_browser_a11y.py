@@ -6,31 +6,18 @@ axe-core is vendored in tests/vendor/axe-core (see its README) and served by the
 as a same-origin static file, so it runs under the app's strict CSP like the app's own scripts.
 Skipped where Debian's chromium is not installed (.ci/run installs it)."""
 
-import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from journal import demo
 from journal.models import Incident, LogExcerpt, Provider, ProviderNotice, SupportContact, TimelineEvent
 from journal.roles import Role
 from journal.sharing import ShareLink
+from tests.browser import MARKS, new_page, sign_in
 from tests.factories import EventFactory, IncidentFactory, ServiceFactory, UserFactory
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
 VENDOR = Path(__file__).parent / "vendor"
 AXE_URL = "/static/vendor/axe-core/axe.min.js"
 # WCAG 2.0–2.2 A and AA (2.2 AA brings target-size) and axe's best practices.
@@ -38,46 +25,13 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 FAILING = {"serious", "critical"}
 PHONES = (360, 390)
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
+pytestmark = MARKS
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def axe_served(settings):
     """The vendored axe-core under /static/vendor/ for this test only."""
     settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, ("vendor", VENDOR)]
-
-
-@pytest.fixture
-def browser(live_server, axe_served):
-    playwright = pytest.importorskip("playwright.sync_api")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # playwright's loop runs beside the ORM
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
-        connections.close_all()  # see tests/test_browser.py
-
-
-def new_page(browser, width: int, height: int = 844):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    page.on(
-        "console",
-        lambda m: page.problems.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    return page
-
-
-def sign_in(page, base: str, username: str = "alice") -> None:
-    page.goto(base + "/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def journal_pages() -> list[str]:
@@ -172,7 +126,7 @@ def width_findings(page, width: int) -> list[str]:
     return found + scrolled
 
 
-def test_every_page_passes_axe_and_fits_a_phone(browser, live_server):
+def test_every_page_passes_axe_and_fits_a_phone(chromium, live_server):
     demo.load()
     UserFactory(username="alice", role=Role.ADMIN)
     UserFactory(username="bob", role=Role.VIEWER)
@@ -181,14 +135,14 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, live_server):
     problems: dict[str, list[str]] = {}
     checked = 0
     for width in (*PHONES, 1366):
-        page = new_page(browser, width)
+        page = new_page(chromium, width)
         for path in ["/login/", *shared]:
             page.goto(live_server.url + path)
             checked += 1
             problems.setdefault(f"{path} @{width}", []).extend(
                 width_findings(page, width) + (axe_findings(page) if width != 390 else [])
             )
-        sign_in(page, live_server.url)
+        sign_in(page, live_server.url, "alice")
         for path in pages:
             response = page.goto(live_server.url + path)
             assert response.status == 200, f"{path}: {response.status}"
@@ -204,11 +158,11 @@ def test_every_page_passes_axe_and_fits_a_phone(browser, live_server):
     assert problems == {}, "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in problems.items())
 
 
-def test_a_viewer_sees_every_page_without_serious_findings(browser, live_server):
+def test_a_viewer_sees_every_page_without_serious_findings(chromium, live_server):
     demo.load()
     UserFactory(username="bob", role=Role.VIEWER)
     vps = Incident.objects.get(uid=demo.VPS_OUTAGE_UID)
-    page = new_page(browser, 360)
+    page = new_page(chromium, 360)
     sign_in(page, live_server.url, "bob")
     problems = {}
     for path in ["/", f"/incidents/{vps.pk}/", f"/providers/{vps.service.provider.pk}/", "/providers/"]:
@@ -233,14 +187,14 @@ KEYBOARD_SCRIPT = """() => {
 
 
 @pytest.mark.parametrize("width", [360, 1366])
-def test_the_keyboard_reaches_every_action_with_a_visible_ring(browser, live_server, width):
+def test_the_keyboard_reaches_every_action_with_a_visible_ring(chromium, live_server, width):
     """Tab through the incident page: every stop is on screen, at least 24 px in both directions
     (or inline text), and wears a focus ring of at least 2 px in a colour of 3:1 against white."""
     demo.load()
     UserFactory(username="alice", role=Role.ADMIN)
     vps = Incident.objects.get(uid=demo.VPS_OUTAGE_UID)
-    page = new_page(browser, width)
-    sign_in(page, live_server.url)
+    page = new_page(chromium, width)
+    sign_in(page, live_server.url, "alice")
     page.goto(live_server.url + f"/incidents/{vps.pk}/")
     stops = []
     for _ in range(400):
@@ -283,15 +237,15 @@ def test_contrast_arithmetic():
     assert round(contrast("rgb(138, 180, 232)", "rgb(255, 255, 255)"), 2) == 2.15  # the old focus ring
 
 
-def test_time_bar_across_dst_in_the_browser_shows_true_local_times(browser, live_server):
+def test_time_bar_across_dst_in_the_browser_shows_true_local_times(chromium, live_server):
     """Europe/Berlin, the night the clocks go back: the repeated 02:xx hour is on the axis twice
     and the bar ends at the local time the text says."""
     UserFactory(username="alice", role=Role.ADMIN)
     incident = IncidentFactory(service=ServiceFactory(time_zone="Europe/Berlin"))
     EventFactory(incident=incident, type="down", at=datetime(2025, 10, 25, 23, 30, tzinfo=UTC), text="")
     EventFactory(incident=incident, type="up", at=datetime(2025, 10, 26, 2, 4, tzinfo=UTC), text="")
-    page = new_page(browser, 390)
-    sign_in(page, live_server.url)
+    page = new_page(chromium, 390)
+    sign_in(page, live_server.url, "alice")
     page.context.add_cookies([{"name": "viewer_tz", "value": "Europe/Berlin", "url": live_server.url}])
     page.goto(live_server.url + incident.get_absolute_url())
     ticks = page.locator(".timebar text.tick:not(.zone):not(.day)")
@@ -308,11 +262,11 @@ def test_time_bar_across_dst_in_the_browser_shows_true_local_times(browser, live
 
 
 @pytest.mark.parametrize("width", PHONES)
-def test_the_phone_header_is_one_row_and_its_menu_holds_everything(browser, live_server, width):
+def test_the_phone_header_is_one_row_and_its_menu_holds_everything(chromium, live_server, width):
     demo.load()
     UserFactory(username="alice", role=Role.ADMIN)
-    page = new_page(browser, width)
-    sign_in(page, live_server.url)
+    page = new_page(chromium, width)
+    sign_in(page, live_server.url, "alice")
     page.goto(live_server.url + "/providers/")
     header = page.locator("header.site").bounding_box()
     assert header["height"] <= 64, header  # was ~310 of 844 px
@@ -328,10 +282,10 @@ def test_the_phone_header_is_one_row_and_its_menu_holds_everything(browser, live
     assert page.problems == []
 
 
-def test_the_wide_header_shows_its_links_without_a_menu_button(browser, live_server):
+def test_the_wide_header_shows_its_links_without_a_menu_button(chromium, live_server):
     UserFactory(username="alice", role=Role.ADMIN)
-    page = new_page(browser, 1366)
-    sign_in(page, live_server.url)
+    page = new_page(chromium, 1366)
+    sign_in(page, live_server.url, "alice")
     assert not page.locator("details.menu > summary").is_visible()
     assert page.get_by_role("link", name="Providers", exact=True).is_visible()
     assert page.locator("#viewer-zone").is_visible()

@@ -6,23 +6,17 @@ from datetime import UTC, datetime
 
 from journal import demo
 from journal.models import Incident, TimelineEvent
-from tests.factories import EventFactory, IncidentFactory, UserFactory
-from tests.test_browser import browser_page, pytestmark  # noqa: F401  (the fixture and the skip)
+from tests.browser import MARKS, sign_in
+from tests.factories import EventFactory, IncidentFactory
+
+pytestmark = MARKS
 
 
-def _sign_in(page, live_server) -> None:
-    UserFactory(username="night-owl")
-    page.goto(live_server.url + "/login/")
-    page.fill("#id_username", "night-owl")
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
-
-
-def test_the_postmortem_downloads_from_the_incident_page(browser_page, live_server, tmp_path):  # noqa: F811
+def test_the_postmortem_downloads_from_the_incident_page(browser_page, live_server, tmp_path):
     page = browser_page
     demo.load()
     vps = Incident.objects.get(uid=demo.VPS_OUTAGE_UID)
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url)
     page.goto(live_server.url + vps.get_absolute_url())
 
     with page.expect_download() as waiting:
@@ -38,11 +32,11 @@ def test_the_postmortem_downloads_from_the_incident_page(browser_page, live_serv
     assert page.problems == []
 
 
-def test_backfilling_from_the_keyboard_keeps_the_day(browser_page, live_server):  # noqa: F811
+def test_backfilling_from_the_keyboard_keeps_the_day(browser_page, live_server):
     page = browser_page
     incident = IncidentFactory(service__time_zone="Asia/Tokyo", status="open")
     EventFactory(incident=incident, type="down", at=datetime(2012, 7, 19, 23, 12, tzinfo=UTC), text="")
-    _sign_in(page, live_server)
+    sign_in(page, live_server.url)
     page.goto(live_server.url + incident.get_absolute_url())
 
     assert page.input_value("#id_events-day") == "2012-07-20"

@@ -2,37 +2,20 @@
 dialog on New incident, a delete with its Undo message, upload progress, and landing at the
 new suggestions on a phone once a reading finishes. Skipped where chromium is missing."""
 
-import os
 from datetime import UTC, datetime
-
-import pytest
 
 from journal import demo
 from journal.models import Incident, LogExcerpt, Provider, Service
-from tests import test_browser
-from tests.factories import EventFactory, IncidentFactory, LogExcerptFactory, ServiceFactory, UserFactory
+from tests.browser import MARKS, sign_in
+from tests.factories import EventFactory, IncidentFactory, LogExcerptFactory, ServiceFactory
 
-CHROMIUM = test_browser.CHROMIUM
-browser_page = test_browser.browser_page  # the fixture: headless Chromium, CSP problems collected
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
-
-
-def sign_in(page, live_server):
-    UserFactory(username="night-owl")
-    page.goto(live_server.url + "/login/")
-    page.fill("#id_username", "night-owl")
-    page.fill("#id_password", "correct horse battery")
-    page.click("button[type=submit]")
+pytestmark = MARKS
 
 
 def test_a_new_provider_and_service_from_new_incident_keep_what_was_typed(browser_page, live_server):
     page = browser_page
     ServiceFactory(name="Old box", provider__name="Old host")
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
     page.goto(live_server.url + "/incidents/new/")
     page.fill("#id_title", "Mail bouncing")
     page.fill("#id_notes", "Noticed by a customer.")
@@ -67,7 +50,7 @@ def test_a_new_provider_and_service_from_new_incident_keep_what_was_typed(browse
 def test_deleting_a_provider_then_undo_from_the_message(browser_page, live_server):
     page = browser_page
     incident = IncidentFactory(service__provider__name="Hoster", title="Night outage")
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
     page.goto(live_server.url + f"/providers/{incident.service.provider.pk}/delete/")
     assert "1 incident" in page.inner_text("main")
     page.click("main form button.danger")
@@ -84,7 +67,7 @@ def test_deleting_a_provider_then_undo_from_the_message(browser_page, live_serve
 def test_an_upload_shows_bytes_sent_with_the_button_disabled(browser_page, live_server, tmp_path):
     page = browser_page
     incident = IncidentFactory(service__time_zone="Asia/Tokyo")
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
     page.goto(live_server.url + incident.get_absolute_url())
     log = tmp_path / "messages"
     log.write_bytes(demo.FREEBSD_SYSLOG.encode() * 2000)  # ~2.6 MB
@@ -114,7 +97,7 @@ def test_on_a_phone_a_finished_reading_lands_at_the_new_suggestions(browser_page
     EventFactory(incident=incident, type="observation", at=datetime(2012, 7, 20, 0, 0, tzinfo=UTC))
     excerpt = LogExcerptFactory(incident=incident, data=demo.FREEBSD_SYSLOG.encode())
     LogExcerpt.objects.filter(pk=excerpt.pk).update(state="reading")  # the page polls it
-    sign_in(page, live_server)
+    sign_in(page, live_server.url)
     page.goto(live_server.url + incident.get_absolute_url())
     page.wait_for_selector(f"#reading-{excerpt.pk}")
     far = page.evaluate("document.querySelector('#log-suggestions').getBoundingClientRect().top")

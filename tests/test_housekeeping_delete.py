@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from journal.housekeeping import removal
+from journal.housekeeping import purge, removal
 from journal.housekeeping.models import Deletion
 from journal.models import Incident, LogExcerpt, LogLine, Provider, Service, SupportContact, TimelineEvent
 from journal.scorecard import build, provider_for_scorecard
@@ -228,7 +228,7 @@ def test_purge_keeps_a_log_file_another_excerpt_still_uses(journal):
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        removal.purge(timezone.now() + timedelta(seconds=1))
+        purge.purge(timezone.now() + timedelta(seconds=1))
     assert not LogExcerpt.all_objects.filter(pk=gone.pk).exists()
     assert Path(LogExcerpt.objects.get().raw.path).exists()
 

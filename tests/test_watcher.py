@@ -17,7 +17,6 @@ from journal.watcher.poll import poll
 from journal.watcher.tasks import enqueue_due, enqueue_poll, poll_source
 from tests.factories import EventFactory, IncidentFactory, ServiceFactory, UserFactory
 from tests.helpers import text_of
-from tests.statusserver import StatusServer
 
 CORPUS = Path(__file__).parent / "corpus" / "statuspages"
 T = datetime(2026, 10, 14, 4, 10, tzinfo=UTC)  # the first poll
@@ -28,9 +27,8 @@ def corpus(name: str) -> bytes:
 
 
 @pytest.fixture
-def server():
-    with StatusServer() as s:
-        yield s
+def server(status_server):
+    return status_server
 
 
 @pytest.fixture

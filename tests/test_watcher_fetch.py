@@ -3,13 +3,11 @@
 import pytest
 
 from journal.watcher.fetch import FetchError, fetch
-from tests.statusserver import StatusServer
 
 
 @pytest.fixture
-def server():
-    with StatusServer() as s:
-        yield s
+def server(status_server):
+    return status_server
 
 
 @pytest.mark.parametrize(

@@ -26,15 +26,13 @@ def get_provider(request, provider_id: int):
 
 @router.post("/providers", response={201: ProviderOut})
 def create_provider(request, payload: ProviderIn):
-    form = ProviderForm(writes.form_data(ProviderForm, Provider(), payload.model_dump(), zoned=False))
-    return Status(201, writes.save(form))
+    return Status(201, writes.write(ProviderForm, Provider(), payload.model_dump(), zoned=False))
 
 
 @router.patch("/providers/{provider_id}", response=ProviderOut)
 def update_provider(request, provider_id: int, payload: ProviderPatch):
     provider = get_object_or_404(Provider, pk=provider_id)
-    data = writes.form_data(ProviderForm, provider, payload.model_dump(exclude_unset=True), zoned=False)
-    return writes.save(ProviderForm(data, instance=provider))
+    return writes.write(ProviderForm, provider, payload.model_dump(exclude_unset=True), zoned=False)
 
 
 @router.get("/services", response=list[ServiceOut])
@@ -51,12 +49,10 @@ def get_service(request, service_id: int):
 
 @router.post("/services", response={201: ServiceOut})
 def create_service(request, payload: ServiceIn):
-    form = ServiceForm(writes.form_data(ServiceForm, Service(), payload.model_dump(), zoned=False))
-    return Status(201, writes.save(form))
+    return Status(201, writes.write(ServiceForm, Service(), payload.model_dump(), zoned=False))
 
 
 @router.patch("/services/{service_id}", response=ServiceOut)
 def update_service(request, service_id: int, payload: ServicePatch):
     service = get_object_or_404(Service, pk=service_id)
-    data = writes.form_data(ServiceForm, service, payload.model_dump(exclude_unset=True), zoned=False)
-    return writes.save(ServiceForm(data, instance=service))
+    return writes.write(ServiceForm, service, payload.model_dump(exclude_unset=True), zoned=False)

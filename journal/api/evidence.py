@@ -33,15 +33,12 @@ def _incident(incident_id: int) -> Incident:
 
 
 def _form(form_class, instance, incident: Incident, given: dict, version: int | None = None):
-    data = writes.form_data(form_class, instance, given, zoned=True)
-    form = form_class(data, instance=instance, zones=[incident.service.time_zone, "UTC"])
-    return writes.save(form, version)
+    zones = [incident.service.time_zone, "UTC"]
+    return writes.write(form_class, instance, given, zoned=True, version=version, zones=zones)
 
 
 def _patch(form_class, instance, incident, payload):
-    given = payload.model_dump(exclude_unset=True)
-    version = given.pop("version", None)
-    return _form(form_class, instance, incident, given, version)
+    return _form(form_class, instance, incident, *writes.given_with_version(payload))
 
 
 # Timeline events

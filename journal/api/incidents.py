@@ -1,18 +1,17 @@
 """Incidents and their totals (the same journal.downtime arithmetic the pages show)."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from journal import bounds
 from journal.api import writes
 from journal.api.paging import Pages
 from journal.api.schemas import (
+    IncidentFilters,
     IncidentIn,
-    IncidentKind,
     IncidentOut,
     IncidentPatch,
-    IncidentStatus,
     IncidentTotalsRow,
     TotalsOut,
 )
@@ -24,51 +23,37 @@ from journal.models import Incident
 router = Router(tags=["incidents"])
 
 
-def _incidents(provider: int | None, service: int | None, status: str | None, kind: str | None, year: int | None):
+def _incidents(filters: IncidentFilters):
     incidents = incidents_with_start()
-    if provider is not None:
-        incidents = incidents.filter(service__provider_id=provider)
-    if service is not None:
-        incidents = incidents.filter(service_id=service)
-    if status:
-        incidents = incidents.filter(status=status)
-    if kind:
-        incidents = incidents.filter(kind=kind)
-    if year is not None:
-        if problem := bounds.year_problem(year):
+    if filters.provider is not None:
+        incidents = incidents.filter(service__provider_id=filters.provider)
+    if filters.service is not None:
+        incidents = incidents.filter(service_id=filters.service)
+    if filters.status:
+        incidents = incidents.filter(status=filters.status)
+    if filters.kind:
+        incidents = incidents.filter(kind=filters.kind)
+    if filters.year is not None:
+        if problem := bounds.year_problem(filters.year):
             raise writes.Invalid(
                 [{"loc": ["query", "year"], "msg": bounds.refusal(problem).message, "type": "out_of_range"}]
             )
-        incidents = incidents.filter(started__year=year)
+        incidents = incidents.filter(started__year=filters.year)
     return incidents
 
 
 @router.get("/incidents", response=list[IncidentOut])
 @paginate(Pages)
-def list_incidents(
-    request,
-    provider: int | None = None,
-    service: int | None = None,
-    status: IncidentStatus | None = None,
-    kind: IncidentKind | None = None,
-    year: int | None = None,
-):
+def list_incidents(request, filters: Query[IncidentFilters]):
     """Newest first (by first event), with each incident's totals."""
-    return _incidents(provider, service, status, kind, year)
+    return _incidents(filters)
 
 
 @router.get("/totals", response=list[IncidentTotalsRow])
 @paginate(Pages)
-def list_totals(
-    request,
-    provider: int | None = None,
-    service: int | None = None,
-    status: IncidentStatus | None = None,
-    kind: IncidentKind | None = None,
-    year: int | None = None,
-):
+def list_totals(request, filters: Query[IncidentFilters]):
     """Every incident's totals, oldest first: the rows of `manage.py report --format json`."""
-    return _Rows(_incidents(provider, service, status, kind, year).order_by("started", "id"))
+    return _Rows(_incidents(filters).order_by("started", "id"))
 
 
 class _Rows:
@@ -99,16 +84,13 @@ def get_totals(request, incident_id: int):
 
 @router.post("/incidents", response={201: IncidentOut})
 def create_incident(request, payload: IncidentIn):
-    data = writes.form_data(IncidentForm, Incident(), payload.model_dump(), zoned=True)
-    incident = writes.save(IncidentForm(data, viewer_zone="UTC"))
+    incident = writes.write(IncidentForm, Incident(), payload.model_dump(), zoned=True, viewer_zone="UTC")
     return Status(201, get_object_or_404(incidents_with_start(), pk=incident.pk))
 
 
 @router.patch("/incidents/{incident_id}", response=IncidentOut)
 def update_incident(request, incident_id: int, payload: IncidentPatch):
     incident = get_object_or_404(Incident, pk=incident_id)
-    given = payload.model_dump(exclude_unset=True)
-    version = given.pop("version", None)
-    data = writes.form_data(IncidentForm, incident, given, zoned=True)
-    writes.save(IncidentForm(data, instance=incident, viewer_zone="UTC"), version)
+    given, version = writes.given_with_version(payload)
+    writes.write(IncidentForm, incident, given, zoned=True, version=version, viewer_zone="UTC")
     return get_object_or_404(incidents_with_start(), pk=incident.pk)

@@ -134,6 +134,16 @@ class TotalsOut(Schema):
         }
 
 
+class IncidentFilters(Schema):
+    """The query parameters that narrow a list of incidents (or of their totals)."""
+
+    provider: int | None = None
+    service: int | None = None
+    status: IncidentStatus | None = None
+    kind: IncidentKind | None = None
+    year: int | None = None
+
+
 class IncidentOut(Schema):
     id: int
     uid: UUID

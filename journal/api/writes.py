@@ -15,8 +15,9 @@ from django import forms
 from django.db import models
 from ninja.errors import HttpError
 
-from journal.models import ProviderNotice, VersionConflict, Versioned
+from journal.models import VersionConflict, Versioned
 from journal.views.conflicts import VERSION, save_versioned, versioned
+from journal.views.evidence import save_evidence
 
 NOT_FIELDS = {"zone", VERSION}
 
@@ -58,6 +59,12 @@ def form_data(form_class: type[forms.ModelForm], instance, given: dict, zoned: b
     return data
 
 
+def given_with_version(payload) -> tuple[dict, int | None]:
+    """A PATCH body's fields that were sent, and the ``version`` it was read at (if sent)."""
+    given = payload.model_dump(exclude_unset=True)
+    return given, given.pop(VERSION, None)
+
+
 def errors_of(form: forms.BaseForm) -> list[dict]:
     found = []
     for name, errors in form.errors.as_data().items():
@@ -80,17 +87,15 @@ def save(form: forms.ModelForm, version: int | None = None):
     if not form.is_valid():
         raise Invalid(errors_of(form))
     try:
-        return save_versioned(form, _save)
+        return save_versioned(form, save_evidence)
     except VersionConflict as exc:
         raise HttpError(
             409, f"Changed since version {version} (now version {exc.current.version}): fetch it and send again."
         ) from None
 
 
-def _save(form):
-    """A notice whose text changed becomes a new version of it (as on the incident page)."""
-    if isinstance(form.instance, ProviderNotice) and form.instance.pk and "raw_text" in form.changed_data:
-        notice = form.save(commit=False)
-        notice.save_as_new_version()
-        return notice
-    return form.save()
+def write(form_class: type[forms.ModelForm], instance, given: dict, *, zoned: bool, version=None, **options):
+    """Save ``given`` over ``instance`` through ``form_class`` (built with ``options`` too),
+    like ``save``: Invalid (422) or HttpError 409."""
+    data = form_data(form_class, instance, given, zoned)
+    return save(form_class(data, instance=instance, **options), version)

@@ -1,4 +1,5 @@
-"""Deleting providers, services and incidents softly, undoing that, and purging for good.
+"""Deleting providers, services and incidents softly and undoing that (purging them for good
+later is journal.housekeeping.purge).
 
 A delete marks the row removed (``Removable``) together with everything that goes with it:
 a provider's current services, and those services' current incidents. One ``Deletion``
@@ -199,45 +200,3 @@ def undo(deletion: Deletion, user=None) -> None:
     _mark(Incident, deletion.incidents, None, None, "", by=user)
     _refresh_downtime(deletion)
     deletion.delete()
-
-
-def purge(older_than: datetime) -> dict[str, int]:
-    """Really delete providers, services and incidents removed before ``older_than``, with
-    everything that belongs to them (log files too, once unused); their deletions go as well.
-    Each incident is one transaction: a purge interrupted halfway leaves whole incidents."""
-    counts = {"providers": 0, "services": 0, "incidents": 0}
-    providers = list(Provider.all_objects.filter(removed_at__lt=older_than).values_list("pk", flat=True))
-    services = list(Service.all_objects.filter(removed_at__lt=older_than).values_list("pk", flat=True)) + list(
-        Service.all_objects.filter(provider__in=providers).values_list("pk", flat=True)
-    )
-    incidents = Incident.all_objects.filter(removed_at__lt=older_than) | Incident.all_objects.filter(
-        service__in=services
-    )
-    for pk in incidents.values_list("pk", flat=True).distinct():
-        with transaction.atomic():
-            _purge_incident(pk)
-        counts["incidents"] += 1
-    with transaction.atomic():
-        counts["services"] = Service.all_objects.filter(pk__in=set(services)).delete()[1].get("journal.Service", 0)
-        SupportContact.all_objects.filter(provider__in=providers).delete()
-        counts["providers"] = Provider.all_objects.filter(pk__in=providers).delete()[1].get("journal.Provider", 0)
-        _forget_deletions()
-    return counts
-
-
-def _purge_incident(pk: int) -> None:
-    for excerpt in LogExcerpt.all_objects.filter(incident_id=pk):
-        excerpt.delete()  # its lines fast, its file once no excerpt uses it (on commit)
-    Incident.all_objects.filter(pk=pk).delete()
-
-
-def _forget_deletions() -> None:
-    """Deletions whose rows are all gone (purged) or back (restored some other way) go."""
-    for deletion in Deletion.objects.all():
-        left = (
-            Provider.all_objects.filter(pk__in=deletion.providers, removed_at__isnull=False).exists()
-            or Service.all_objects.filter(pk__in=deletion.services, removed_at__isnull=False).exists()
-            or Incident.all_objects.filter(pk__in=deletion.incidents, removed_at__isnull=False).exists()
-        )
-        if not left:
-            deletion.delete()

@@ -69,7 +69,7 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
     if not form.is_valid():
         return _show_form(request, incident, form, status=422)
     try:
-        saved = save_versioned(form, _save)
+        saved = save_versioned(form, save_evidence)
     except VersionConflict as exc:
         return _show_form(request, incident, form, status=409, conflict=conflict(form, exc.current))
     except ValidationError as exc:  # found only on saving (a log that cannot be read)
@@ -83,8 +83,9 @@ def _save_or_show(request: HttpRequest, incident: Incident, kind: str, instance=
     return incident_changed(request, incident, KINDS[kind].anchor)
 
 
-def _save(form):
-    """Save the form; a notice whose text changed becomes a new version of it."""
+def save_evidence(form):
+    """Save the form; a notice whose text changed becomes a new version of it (also for the
+    API's writes, journal.api.writes)."""
     if isinstance(form.instance, ProviderNotice) and form.instance.pk and "raw_text" in form.changed_data:
         notice = form.save(commit=False)
         notice.save_as_new_version()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from journal.forms import ZoneInput
 from journal.models import Service
+from journal.watcher.fetch import refused_url
 from journal.watcher.models import StatusSource
 
 
@@ -25,3 +26,9 @@ class StatusSourceForm(forms.ModelForm):
         url.validators = [URLValidator(schemes=["http", "https"])] + [
             v for v in url.validators if not isinstance(v, URLValidator)
         ]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        if problem := refused_url(url):
+            raise forms.ValidationError(problem)
+        return url

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from journal.housekeeping import removal
+from journal.housekeeping import purge
 from journal.housekeeping.models import UNDO_DAYS
 
 UNITS = {"d": "days", "h": "hours", "m": "minutes"}
@@ -29,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, older_than: str, **options):
         cutoff = timezone.now() - parse_age(older_than)
-        counts = removal.purge(cutoff)
+        counts = purge.purge(cutoff)
         self.stdout.write(
             f"Purged {counts['providers']} provider(s), {counts['services']} service(s) and "
             f"{counts['incidents']} incident(s) deleted before {cutoff:%Y-%m-%d %H:%M} UTC."
