@@ -89,8 +89,6 @@ def _label(item: models.Model) -> str:
     if isinstance(item, SupportContact):
         at = shown(SupportContact._meta.get_field("opened_at"), item.opened_at)
         return _("%(channel)s at %(at)s") % {"channel": item.get_channel_display(), "at": at}
-    if isinstance(item, ProviderNotice):
-        return _("Notice %(source)s") % {"source": item.url or item.sha256[:12]}
     return str(item)
 
 

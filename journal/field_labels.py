@@ -55,6 +55,14 @@ FIELD_LABELS = {
     "incident": _("Incident"),
     "removed_at": _("Removed at"),
     "removal_reason": _("Removal reason"),
+    "text_indexed_at": _("Text indexed at"),
+    "state_since": _("State since"),
+    "failure": _("Failure"),
+    "reading_zone": _("Reading zone"),
+    "reading_year": _("Reading year"),
+    "warnings": _("Warnings"),
+    "sha256": _("SHA-256"),
+    "raw": _("Raw bytes"),
 }
 
 

@@ -550,7 +550,7 @@ class ProviderNotice(Versioned, Removable):
         default_manager_name = "objects"
 
     def __str__(self) -> str:
-        return f"Notice {self.url or self.sha256[:12]}"
+        return gettext("Notice %(source)s") % {"source": self.url or self.sha256[:12]}
 
     def save(self, *args, **kwargs) -> None:
         self.sha256 = sha256_hex(self.raw_text.encode("utf-8"))

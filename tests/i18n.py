@@ -191,9 +191,13 @@ def english_left(html: str, typed: list[str]) -> list[str]:
     return left
 
 
-def assert_japanese(response, typed: list[str] | None = None) -> None:
-    """The page answered in Japanese, with nothing of its own left in English."""
-    assert response.status_code < 400, response.status_code
+def assert_japanese(response, typed: list[str] | None = None, status: int | None = None) -> None:
+    """The page answered in Japanese (with ``status``, else any status under 400 — a refused form
+    comes back with its reasons), with nothing of its own left in English."""
+    if status is None:
+        assert response.status_code < 400, response.status_code
+    else:
+        assert response.status_code == status, response.status_code
     assert response.get("Content-Language") == "ja"
     html = response.content.decode()
     left = english_left(html, user_texts() if typed is None else typed)

@@ -17,111 +17,12 @@ from journal.availability import Month
 from journal.models import Incident, Provider, Service, SupportChannel
 from tests.factories import EventFactory, IncidentFactory, ProviderFactory, ServiceFactory
 from tests.helpers import text_of
-from tests.i18n import english_left, user_texts
-
-OTHER_BRANCHES = [
-    # i18n_incident: templates/includes/incident_table.html and incidents_by_year.html
-    "Provider › service",
-    "Observed down",
-    "Claimed",
-    "Started",
-    "Incident",
-    "Kind",
-    "ongoing",
-    "A down with no up for over",
-    "days: its downtime runs to now.",
-    "open down over",
-    "days",
-    "incidents",
-    "incident",
-    # i18n_forms: form labels, help texts, errors and model choices (journal/forms.py, models.py)
-    "- Select an option -",
-    "Outage",
-    "Defect or limitation",
-    "Maintenance",
-    "Name:",
-    "Website:",
-    "Status page:",
-    "Notes:",
-    "Channel:",
-    "Phone",
-    "Email",
-    "Contact form",
-    "Chat",
-    "Ticket",
-    "Social media",
-    "Other",
-    "Days:",
-    "The days it answers.",
-    "Mon",
-    "Tue",
-    "Wed",
-    "Thu",
-    "Fri",
-    "Sat",
-    "Sun",
-    "Opens:",
-    "Closes:",
-    "Leave both times empty for around the clock.",
-    "Time zone:",
-    "e.g. “closed on public holidays”.",
-    "Closes before it opens.",
-    "Provider:",
-    "…or a new provider named:",
-    "Created with the service (its website and notes can be added later).",
-    "Host or plan:",
-    "The zone this service's logs are written in, e.g.",
-    "On a free trial:",
-    "Started on:",
-    "First day rented; months before it have no data.",
-    "Ended on:",
-    "Last day rented; months after it have no data.",
-    "SLA: monthly uptime committed (%):",
-    "SLA: credit tiers:",
-    "Availability below → credit, e.g.",
-    "(percent of the monthly fee).",
-    "SLA: days to claim:",
-    "Days after the month ends to claim a credit.",
-    "Choose a provider or name a new one.",
-    # i18n_tools: templates/providers/_sources.html and templates/hooks/service_panel.html
-    "Status sources",
-    "No status sources. Add the provider's status page, feed or notice page and new notices are offered here.",
-    "Add a status source",
-    "Kind:",
-    "Atom or RSS feed",
-    "Plain HTML page",
-    "Statuspage: the page's address (its /api/v2/ documents are read). Feed or page: its own address.",
-    "Service:",
-    "The service its notices are about; empty: any of the provider's services.",
-    "Any of its services",
-    "The zone of times its notices write without one, e.g.",
-    "Poll every (minutes):",
-    "Between 1 minute and 1 day.",
-    "Only http:// and https:// addresses are polled, from this server: "
-    "an address on its own network can be watched too.",
-    "Add source",
-    "Monitor webhooks",
-    "A secret URL your monitor (Uptime Kuma, Healthchecks.io, Prometheus Alertmanager) posts to: a down opens an "
-    "incident for this service (or adds to the open one), an up adds “up” and leaves the incident for you to "
-    "resolve. The URL is shown once; rotate it if it leaks.",
-    "Make a webhook URL",
-    "e.g. “Uptime Kuma on the home server”.",
-    "Format:",
-    "Detect from the body",
-    "Make the URL",
-    "Latest deliveries",
-    "Nothing received yet.",
-]
+from tests.i18n import assert_japanese
 
 
 def assert_japanese_here(response) -> str:
-    """As tests.i18n.assert_japanese (a form refused with 422 too), other branches' parts passed
-    over (longest first, before what the user typed); returns the page's visible text."""
-    assert response.status_code in {200, 422}, response.status_code
-    assert response.get("Content-Language") == "ja"
-    typed = sorted(OTHER_BRANCHES, key=len, reverse=True) + user_texts()
-    left = english_left(response.content.decode(), typed)
-    assert not left, "untranslated on " + response.request["PATH_INFO"] + ":\n" + "\n".join(left)
+    """tests.i18n.assert_japanese (a form refused with 422 too); returns the page's visible text."""
+    assert_japanese(response, status=response.status_code if response.status_code == 422 else None)
     return text_of(response)
 
 
