@@ -20,4 +20,3 @@ def page_of(queryset: QuerySet, number, per_page: int) -> Page:
     page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
     page.object_list = rows(queryset, list(page.object_list))
     return page
-
