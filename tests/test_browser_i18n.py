@@ -2,18 +2,20 @@
 choice kept with the account across a reload, and a time zone set on /preferences/.
 
 Skipped where Debian's chromium is not installed (.ci/run installs it). A screenshot of the
-Japanese incident page is left at /tmp/ja.png to look at (CJK glyphs need a CJK font, e.g.
-Debian's fonts-noto-cjk)."""
+Japanese incident page is left at /tmp/ja.png to look at (CJK glyphs need a CJK font:
+.ci/run installs Debian's fonts-ipafont-gothic)."""
 
 from journal import demo
 from journal.models import Incident, Preferences
+from tests import browser
 from tests.factories import UserFactory
-from tests.test_browser import browser_page, pytestmark  # noqa: F401  (the fixture and the skip)
+
+pytestmark = browser.MARKS
 
 SCREENSHOT = "/tmp/ja.png"
 
 
-def test_switching_to_japanese_is_kept_and_a_time_zone_is_set(browser_page, live_server):  # noqa: F811
+def test_switching_to_japanese_is_kept_and_a_time_zone_is_set(browser_page, live_server):
     page = browser_page
     demo.load()
     vps = Incident.objects.get(uid=demo.VPS_OUTAGE_UID)
