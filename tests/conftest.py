@@ -42,6 +42,13 @@ def client_alice(client, alice):
 
 
 @pytest.fixture
+def client_ja(client_alice):
+    """alice's client, its browser asking for Japanese (tests/i18n.py checks the pages)."""
+    client_alice.defaults["HTTP_ACCEPT_LANGUAGE"] = "ja"
+    return client_alice
+
+
+@pytest.fixture
 def seed(db):
     """The two seed incidents (DESIGN.md), loaded as `make run` loads them."""
     demo.load()

@@ -155,12 +155,6 @@ def test_the_checker_finds_english_left_and_ignores_typed_text():
     ]
 
 
-@pytest.fixture
-def client_ja(client_alice):
-    client_alice.defaults["HTTP_ACCEPT_LANGUAGE"] = "ja"
-    return client_alice
-
-
 @pytest.mark.parametrize(
     "page",
     [

@@ -52,12 +52,6 @@ def _data_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def client_ja(client_alice):
-    client_alice.defaults.update(JA)
-    return client_alice
-
-
-@pytest.fixture
 def admin_ja(client):
     client.force_login(UserFactory(username="ada", role=Role.ADMIN))
     client.defaults.update(JA)

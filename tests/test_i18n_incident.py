@@ -30,12 +30,6 @@ START = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def client_ja(client_alice):
-    client_alice.defaults["HTTP_ACCEPT_LANGUAGE"] = "ja"
-    return client_alice
-
-
-@pytest.fixture
 def outage(db):
     """An open outage of a Tokyo service: down, then up an hour later (the page offers to
     resolve it), with a support contact, a notice and a log excerpt, each also removed once."""

@@ -27,12 +27,6 @@ def assert_japanese_here(response) -> str:
 
 
 @pytest.fixture
-def client_ja(client_alice):
-    client_alice.defaults["HTTP_ACCEPT_LANGUAGE"] = "ja"
-    return client_alice
-
-
-@pytest.fixture
 def vps(seed):
     """The seed's VPS service (a trial rented from 2012-07-01) with SLA terms and a phone line."""
     service = seed["vps"].service

@@ -45,12 +45,6 @@ def messages_of(response) -> list[str]:
 
 
 @pytest.fixture
-def ja_client(client_alice):
-    client_alice.defaults.update(JA)
-    return client_alice
-
-
-@pytest.fixture
 def admin_ja(client, db):
     client.force_login(UserFactory(username="ada", role=Role.ADMIN))
     client.defaults.update(JA)
@@ -101,29 +95,29 @@ def test_sign_in_refused_after_too_many_failures_in_japanese(client, alice):
 # API and feed tokens -------------------------------------------------------------------------
 
 
-def test_the_api_tokens_page_shows_a_new_token_once_in_japanese(ja_client):
-    empty = ja_client.get(reverse("api_tokens"))
+def test_the_api_tokens_page_shows_a_new_token_once_in_japanese(client_ja):
+    empty = client_ja.get(reverse("api_tokens"))
     assert_japanese(empty)
     assert "トークンはまだありません。" in empty.content.decode()
-    made = ja_client.post(reverse("api_token_create"), {"name": "backup script", "read_only": "on"})
+    made = client_ja.post(reverse("api_token_create"), {"name": "backup script", "read_only": "on"})
     assert made.status_code == 201
     assert_japanese(made)
     page = made.content.decode()
     assert "<strong>トークン「backup script」</strong> — 表示はこの一度だけです。今コピーしてください:" in page
     assert "<td>読み取り専用</td>" in page and "未使用" in page
-    refused = ja_client.post(reverse("api_token_create"), {"name": ""})
+    refused = client_ja.post(reverse("api_token_create"), {"name": ""})
     assert_japanese(refused, status=422)
     assert "このフィールドは必須です。" in refused.content.decode()  # Django's own Japanese
 
 
-def test_the_feed_tokens_page_with_new_urls_and_a_revoked_token(ja_client):
-    made = ja_client.post(reverse("feed_token_create"), {"name": "phone calendar"})
+def test_the_feed_tokens_page_with_new_urls_and_a_revoked_token(client_ja):
+    made = client_ja.post(reverse("feed_token_create"), {"name": "phone calendar"})
     assert made.status_code == 201
     assert_japanese(made)
     page = made.content.decode()
     assert "新しいフィードの URL（今コピーしてください）" in page and "読み取りなし" in page
     token = made.wsgi_request.user.feed_tokens.get()
-    revoked = ja_client.post(reverse("feed_token_revoke", args=[token.pk]))
+    revoked = client_ja.post(reverse("feed_token_revoke", args=[token.pk]))
     assert_japanese(revoked)
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d に失効", revoked.content.decode())
 
@@ -140,8 +134,8 @@ def _post(token: str, data: bytes, content_type: str = "application/json"):
     return Client(enforce_csrf_checks=True).post(f"/hooks/{token}/", data=data, content_type=content_type)
 
 
-def test_a_hook_made_rotated_and_its_deliveries_good_and_bad_in_japanese(ja_client, service):
-    made = ja_client.post(reverse("hook_create", args=[service.pk]), {"name": "kuma at home", "format": "auto"})
+def test_a_hook_made_rotated_and_its_deliveries_good_and_bad_in_japanese(client_ja, service):
+    made = client_ja.post(reverse("hook_create", args=[service.pk]), {"name": "kuma at home", "format": "auto"})
     assert_japanese(made)
     page = made.content.decode()
     assert "<h1>Webhook URL「kuma at home」</h1>" in page and "<h2>設定方法</h2>" in page
@@ -149,22 +143,22 @@ def test_a_hook_made_rotated_and_its_deliveries_good_and_bad_in_japanese(ja_clie
 
     assert _post(token, BAD_BODY).status_code == 400
     assert _post(token, (HOOK_BODIES / "kuma_down.json").read_bytes()).status_code == 200
-    panel = ja_client.get(service.get_absolute_url())
+    panel = client_ja.get(service.get_absolute_url())
     section = assert_section_japanese(panel, "webhooks")
     assert '<span class="badge outcome-rejected">拒否</span>' in section
     assert '<span class="badge outcome-applied">反映済み</span>' in section
 
     bad = HookDelivery.objects.get(outcome="rejected")
-    delivery = ja_client.get(reverse("hook_delivery", args=[service.pk, bad.pk]))
+    delivery = client_ja.get(reverse("hook_delivery", args=[service.pk, bad.pk]))
     assert_japanese(delivery)
     assert "<dt>拒否の理由</dt>" in delivery.content.decode()
     assert f"<dd>{len(BAD_BODY)} バイト</dd>" in delivery.content.decode()
 
     hook = WebHook.objects.get()
-    rotated = ja_client.post(reverse("hook_rotate", args=[service.pk, hook.pk]))
+    rotated = client_ja.post(reverse("hook_rotate", args=[service.pk, hook.pk]))
     assert_japanese(rotated)
     assert "以前の URL はもう使えません。" in rotated.content.decode()
-    refused = ja_client.post(reverse("hook_create", args=[service.pk]), {"name": "", "format": "auto"})
+    refused = client_ja.post(reverse("hook_create", args=[service.pk]), {"name": "", "format": "auto"})
     assert_japanese(refused, status=422)
 
 
@@ -222,8 +216,8 @@ def seen_notice(service):
     return item
 
 
-def test_a_seen_notice_with_its_diff_and_the_providers_sources_in_japanese(ja_client, seen_notice):
-    page = ja_client.get(seen_notice.get_absolute_url())
+def test_a_seen_notice_with_its_diff_and_the_providers_sources_in_japanese(client_ja, seen_notice):
+    page = client_ja.get(seen_notice.get_absolute_url())
     assert_japanese(page)
     html = page.content.decode()
     assert '<h2 id="versions-h">版（新しい順）</h2>' in html
@@ -232,14 +226,14 @@ def test_a_seen_notice_with_its_diff_and_the_providers_sources_in_japanese(ja_cl
     assert '<span class="diff-add">+ Resolved</span>' in html
     assert "Example VPS の記録済みの障害で、この期間と重なるものはありません。" in html
 
-    provider = ja_client.get(seen_notice.source.provider.get_absolute_url())
+    provider = client_ja.get(seen_notice.source.provider.get_absolute_url())
     section = assert_section_japanese(provider, "sources")
     assert "間隔を延長中: 2 回連続でエラー" in section and "一時停止中" in section
     assert "未紐付けのお知らせ" in section
 
 
-def test_the_source_form_with_an_error_in_japanese(ja_client, service):
-    refused = ja_client.post(
+def test_the_source_form_with_an_error_in_japanese(client_ja, service):
+    refused = client_ja.post(
         reverse("source_new", args=[service.provider.pk]),
         {"kind": "statuspage", "url": "ftp://status.example.net/", "time_zone": "UTC", "interval_minutes": 0},
     )
@@ -249,24 +243,24 @@ def test_the_source_form_with_an_error_in_japanese(ja_client, service):
     assert "取得間隔は1分から1日（1～1440）の範囲で指定してください。" in page
 
 
-def test_a_notice_attached_to_an_incident_shows_its_versions_there_in_japanese(ja_client, seen_notice, service):
+def test_a_notice_attached_to_an_incident_shows_its_versions_there_in_japanese(client_ja, seen_notice, service):
     incident = Incident.objects.create(service=service, title="Tokyo VPS unreachable")
-    ja_client.post(reverse("source_item_attach", args=[seen_notice.pk]), {"incident": incident.pk})
-    section = assert_section_japanese(ja_client.get(incident.get_absolute_url()), "seen-notices")
+    client_ja.post(reverse("source_item_attach", args=[seen_notice.pk]), {"incident": incident.pk})
+    section = assert_section_japanese(client_ja.get(incident.get_absolute_url()), "seen-notices")
     assert "情報源に掲載中" in section and "以前の版（1）" in section
 
 
 # Share links and the postmortem --------------------------------------------------------------
 
 
-def test_share_links_made_and_the_public_page_read_anonymously_in_japanese(ja_client, seed, client):
+def test_share_links_made_and_the_public_page_read_anonymously_in_japanese(client_ja, seed, client):
     vps = seed["vps"]
-    form = ja_client.get(reverse("share_new", args=[vps.pk]))
+    form = client_ja.get(reverse("share_new", args=[vps.pk]))
     assert_japanese(form)
     assert "有効期間（日数、1～365）" in form.content.decode()
-    refused = ja_client.post(reverse("share_new", args=[vps.pk]), {"days": 0})
+    refused = client_ja.post(reverse("share_new", args=[vps.pk]), {"days": 0})
     assert_japanese(refused, status=422)
-    made = ja_client.post(reverse("share_new", args=[vps.pk]), {"days": 3, "note": "onamae support"}, follow=True)
+    made = client_ja.post(reverse("share_new", args=[vps.pk]), {"days": 3, "note": "onamae support"}, follow=True)
     [said] = messages_of(made)
     assert said.startswith("共有リンク（有効期限 ") and "今コピーしてください）: http://testserver/share/" in said
     section = assert_section_japanese(made, "share")
@@ -283,8 +277,8 @@ def test_share_links_made_and_the_public_page_read_anonymously_in_japanese(ja_cl
     assert "<h1>このリンクは無効です</h1>" in gone.content.decode()
 
 
-def test_the_postmortem_is_written_in_the_requesters_language(ja_client, seed):
-    text = ja_client.get(f"/incidents/{seed['vps'].pk}/postmortem.md").content.decode()
+def test_the_postmortem_is_written_in_the_requesters_language(client_ja, seed):
+    text = client_ja.get(f"/incidents/{seed['vps'].pk}/postmortem.md").content.decode()
     assert text.startswith("# 障害報告書: ")
     assert "- **観測した停止: 3時間01分** — 停止区間の和集合" in text
     assert "  - 2012-07-20 08:12:00 JST → 2012-07-20 08:39:00 JST (27分)" in text
@@ -302,7 +296,7 @@ def test_the_postmortem_is_written_in_the_requesters_language(ja_client, seed):
         assert f"\n{heading}\n" in text
     notice = seed["vps"].notices.get()
     assert notice.raw_text.strip() in text  # the evidence is quoted as written
-    english = ja_client.get(f"/incidents/{seed['vps'].pk}/postmortem.md", HTTP_ACCEPT_LANGUAGE="en")
+    english = client_ja.get(f"/incidents/{seed['vps'].pk}/postmortem.md", HTTP_ACCEPT_LANGUAGE="en")
     assert "- **Observed down: 3h 01m**" in english.content.decode()
 
 
