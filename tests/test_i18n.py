@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
+from django.views.defaults import server_error
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -184,3 +185,16 @@ def test_main_pages_say_nothing_in_english(client_ja, seed, page):
         "provider_compare": reverse("provider_compare") + "?p=" + str(vps.service.provider_id),
     }
     assert_japanese(client_ja.get(urls.get(page) or reverse(page)))
+
+
+def test_a_missing_page_and_a_server_error_say_so_in_japanese(client_ja):
+    missing = client_ja.get("/incidents/999999/")
+    assert missing.status_code == 404
+    assert "<h1>見つかりません</h1>" in missing.content.decode()
+    assert_japanese(missing, status=404)
+    request = client_ja.get("/").wsgi_request
+    with translation.override("ja"):
+        failed = server_error(request)
+    assert failed.status_code == 500
+    assert "<h1>エラーが発生しました</h1>" in failed.content.decode()
+    assert not english_left(failed.content.decode(), [])
