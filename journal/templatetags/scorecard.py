@@ -32,6 +32,7 @@ def month_rows(context, rows, sla_uptime, stale_days) -> str:
     built here rather than in the template: a scorecard shows thousands of these cells, and the
     template language costs several times what these few string operations do. Each value is
     formatted as ``{{ value }}`` would (``render_value_in_context``) and by the same filters."""
+
     def show(value) -> str:
         return render_value_in_context(value, context)
 
@@ -51,7 +52,7 @@ def month_rows(context, rows, sla_uptime, stale_days) -> str:
             badge = gettext("%(down)s open") % {"down": show(format_duration(month.stale_down))}
             down += f' <span class="badge stale" title="{stale_title}">{badge}</span>'
         out.append(
-            f'\n      <tr{" class=\"breach\"" if terms.breached else ""}><td data-label="{labels["Month"]}">'
+            f'\n      <tr{' class="breach"' if terms.breached else ""}><td data-label="{labels["Month"]}">'
             f"{show(charts.month_label(month))}</td>\n"
             f'        <td class="num" data-label="{labels["Available"]}">{available}</td>\n'
             f'        <td class="num" data-label="{labels["Down"]}">{down}</td>'
