@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django import forms
+from django.forms.utils import ErrorList
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -86,12 +87,23 @@ def read_in_zone(form: forms.BaseForm, cleaned: dict, names, zone: str) -> None:
             form.add_error(name, ValidationError(problem, code="out_of_range"))
 
 
+class QuietErrorList(ErrorList):
+    """Django's error list, that writes nothing without a template when it holds no error
+    (what its template writes then): most fields of most forms shown have none."""
+
+    def render(self, *args, **kwargs):
+        return "" if not self.data and not args and not kwargs else super().render(*args, **kwargs)
+
+    __str__ = __html__ = render  # ErrorList's are bound to RenderableMixin.render
+
+
 class CheckedModelForm(forms.ModelForm):
     """A model form that also refuses what journal.bounds refuses (times out of range, NUL,
     line breaks in one-line fields), next to the field. Fields named by the model alone get
     their label from FIELD_LABELS."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("error_class", QuietErrorList)
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if name in FIELD_LABELS and field.label == capfirst(name.replace("_", " ")):
