@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from journal.availability import Month
@@ -19,7 +21,13 @@ def month_name(number: int) -> str:
 
 def month_label(month: Month) -> str:
     """The month with its year in the active language: “July 2012” / “2012年7月”."""
-    return date_format(date(month.year, month.month, 1), "YEAR_MONTH_FORMAT")
+    return _month_label(month.year, month.month, get_language())
+
+
+@lru_cache(maxsize=8192)
+def _month_label(year: int, month: int, language: str | None) -> str:
+    """Formatted once per month and language: a scorecard labels each month up to three times."""
+    return date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")
 
 
 @dataclass(frozen=True)

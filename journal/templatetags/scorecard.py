@@ -31,7 +31,8 @@ def month_rows(context, rows, sla_uptime, stale_days) -> str:
     """The rows of a service's month table (``charts.by_year``'s rows of (Month, sla.MonthTerms)),
     built here rather than in the template: a scorecard shows thousands of these cells, and the
     template language costs several times what these few string operations do. Each value is
-    formatted as ``{{ value }}`` would (``render_value_in_context``) and by the same filters."""
+    formatted as ``{{ value }}`` would (``render_value_in_context``; a string: escaped) and by the
+    same filters."""
 
     def show(value) -> str:
         return render_value_in_context(value, context)
@@ -45,18 +46,19 @@ def month_rows(context, rows, sla_uptime, stale_days) -> str:
     out = []
     for month, terms in rows:
         available = no_data if month.availability is None else f"{floatformat(month.availability, 3)} %"
-        down = show(format_duration(month.down))
+        down = conditional_escape(format_duration(month.down))
+        maintenance = conditional_escape(format_duration(month.maintenance))
         if month.stale_down:
             if stale_title is None:
                 stale_title = gettext("From downs with no up for over %(days)s days") % {"days": show(stale_days)}
-            badge = gettext("%(down)s open") % {"down": show(format_duration(month.stale_down))}
+            badge = gettext("%(down)s open") % {"down": conditional_escape(format_duration(month.stale_down))}
             down += f' <span class="badge stale" title="{stale_title}">{badge}</span>'
         out.append(
             f'\n      <tr{' class="breach"' if terms.breached else ""}><td data-label="{labels["Month"]}">'
-            f"{show(charts.month_label(month))}</td>\n"
+            f"{conditional_escape(charts.month_label(month))}</td>\n"
             f'        <td class="num" data-label="{labels["Available"]}">{available}</td>\n'
             f'        <td class="num" data-label="{labels["Down"]}">{down}</td>'
-            f'<td class="num" data-label="{labels["Maintenance"]}">{show(format_duration(month.maintenance))}</td>\n'
+            f'<td class="num" data-label="{labels["Maintenance"]}">{maintenance}</td>\n'
             f"        "
         )
         if sla_uptime:
