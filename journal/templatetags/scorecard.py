@@ -38,10 +38,19 @@ def month_rows(context, rows, sla_uptime, stale_days) -> str:
         return render_value_in_context(value, context)
 
     labels = {
-        name: conditional_escape(gettext(name))
-        for name in ("Month", "Available", "Down", "Maintenance", "SLA", "Credit", "Claim by")
+        name: conditional_escape(label)
+        for name, label in (
+            ("Month", gettext("Month")),
+            ("Available", gettext("Available")),
+            ("Down", gettext("Down")),
+            ("Maintenance", gettext("Maintenance")),
+            ("SLA", gettext("SLA")),
+            ("Credit", gettext("Credit")),
+            ("Claim by", gettext("Claim by")),
+        )
     }
     no_data = conditional_escape(gettext("no data"))
+    breached, met = conditional_escape(gettext("breached")), conditional_escape(gettext("met"))
     stale_title = None  # the same for every row: formatted once, when a row needs it
     out = []
     for month, terms in rows:
@@ -63,14 +72,14 @@ def month_rows(context, rows, sla_uptime, stale_days) -> str:
         )
         if sla_uptime:
             if month.availability is None:
-                met = "—"
+                verdict = "—"
             elif terms.breached:
-                met = f'<strong class="flag">{conditional_escape(gettext("breached"))}</strong>'
+                verdict = f'<strong class="flag">{breached}</strong>'
             else:
-                met = conditional_escape(gettext("met"))
+                verdict = met
             credit = "—" if terms.credit_percent is None else f"{floatformat(terms.credit_percent, '-2')} %"
             out.append(
-                f'<td data-label="{labels["SLA"]}">{met}</td>\n'
+                f'<td data-label="{labels["SLA"]}">{verdict}</td>\n'
                 f'        <td class="num" data-label="{labels["Credit"]}">{credit}</td>\n'
                 f'        <td data-label="{labels["Claim by"]}">{show(date(terms.claim_by, "Y-m-d") or "—")}</td>'
             )
