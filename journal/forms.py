@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django import forms
-from django.forms.utils import ErrorList
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms.utils import ErrorList
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.html import escape, format_html
