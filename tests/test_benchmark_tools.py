@@ -107,12 +107,15 @@ def test_the_summary_counts_requests_errors_and_writes():
     tally = Tally()
     for ms in range(1, 101):
         tally.took("incident_page", ms / 1000)
-    tally.took("write", 0.5, "POST answered 500")
+    tally.took("write_form", 0.2)  # a write is two HTTP requests, each counted once …
+    tally.took("write_post", 0.3)
+    tally.took("write", 0.5, "POST answered 500")  # … and the pair is reported apart, not again
     tally.written += ["a", "b"]
 
     result = summary(tally, elapsed=10.0, clients=2, incidents=50, found={"a", "c"})
 
-    assert result["requests"] == 101 and result["req_per_s"] == 10.1
+    assert result["requests"] == 102 and result["req_per_s"] == 10.2
+    assert result["per_kind"]["write"] == {"count": 1}
     assert result["per_kind"]["incident_page"]["p50_ms"] == 50
     assert result["per_kind"]["incident_page"]["p99_ms"] == 99
     assert result["errors"] == 1 and result["first_errors"] == ["write: POST answered 500"]
