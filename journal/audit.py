@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from journal.field_labels import label_of
 from journal.models import Incident, LogExcerpt, ProviderNotice, SupportContact, TimelineEvent
@@ -77,7 +77,7 @@ def _action(record, previous) -> str:
         if record.removed_at and not previous.removed_at:
             return _("removed (%(reason)s)") % {"reason": record.removal_reason}
         if previous.removed_at and not record.removed_at:
-            return pgettext_lazy("history", "restored")
+            return pgettext("history", "restored")
     return ACTIONS[record.history_type]
 
 

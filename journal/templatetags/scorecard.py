@@ -59,8 +59,10 @@ def month_rows(context, rows, sla_uptime, stale_days) -> str:
         maintenance = conditional_escape(format_duration(month.maintenance))
         if month.stale_down:
             if stale_title is None:
-                stale_title = gettext("From downs with no up for over %(days)s days") % {"days": show(stale_days)}
-            badge = gettext("%(down)s open") % {"down": conditional_escape(format_duration(month.stale_down))}
+                stale_title = conditional_escape(
+                    gettext("From downs with no up for over %(days)s days") % {"days": show(stale_days)}
+                )
+            badge = conditional_escape(gettext("%(down)s open") % {"down": format_duration(month.stale_down)})
             down += f' <span class="badge stale" title="{stale_title}">{badge}</span>'
         out.append(
             f'\n      <tr{' class="breach"' if terms.breached else ""}><td data-label="{labels["Month"]}">'
