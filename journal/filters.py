@@ -1,8 +1,7 @@
 """The incident list's filters: a GET form that narrows a queryset."""
 
 from django import forms
-from django.db.models import QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import F, QuerySet
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +12,14 @@ from journal.models import Incident, Provider, Service
 
 def incidents_with_start() -> QuerySet[Incident]:
     """Incidents with ``started`` (earliest event, else creation) and their stored totals
-    (journal.totals): no events or notices fetched, whatever their number."""
+    (journal.totals): no events or notices fetched, whatever their number. Newest first, in the
+    order of the stored starts' index (``started_at``, then the row id), so the database reads a
+    page off the index instead of sorting every incident."""
     return (
-        Incident.objects.select_related("service__provider", "stored_totals")
-        .annotate(started=Coalesce("stored_totals__started_at", "created_at"))
-        .order_by("-started", "-id")
+        Incident.objects.filter(stored_totals__isnull=False)
+        .select_related("service__provider", "stored_totals")
+        .annotate(started=F("stored_totals__started_at"))
+        .order_by("-started", "-stored_totals__incident_id")
     )
 
 

@@ -651,14 +651,6 @@ class SupportContact(Versioned):
     def response_time(self) -> timedelta | None:
         return self.first_response_at - self.opened_at if self.first_response_at else None
 
-    def within_hours(self) -> bool | None:
-        """Whether it was opened while the provider's channel answers; None if its hours are
-        unknown. Needs the provider's support channels (prefetch them)."""
-        channels = [c for c in self.provider.support_channels.all() if c.channel == self.channel]
-        if not channels:
-            return None
-        return any(c.is_open_at(self.opened_at) for c in channels)
-
 
 def log_upload_path(excerpt: LogExcerpt, filename: str) -> str:
     return f"logs/{excerpt.sha256[:2]}/{excerpt.sha256}"

@@ -58,6 +58,7 @@ from journal.models import (
 )
 from journal.tasks import enqueue_indexing
 from journal.timezones import get_zone
+from journal.totals import contacts as contact_hours
 from journal.totals import store as stored_totals
 
 FORMAT = "incident-journal"
@@ -571,6 +572,7 @@ def _after_import(incident_ids: list[int]) -> None:
     imported as a whole — stored figures derived from the events are refreshed here. Queues
     putting the imported logs' lines into the text index (a worker does it after the commit)."""
     stored_totals.refresh_incidents(incident_ids)  # bulk_create sends no signals
+    contact_hours.refresh_missing()
     for excerpt in LogExcerpt.all_objects.filter(incident_id__in=incident_ids).only("pk"):
         enqueue_indexing(excerpt)
 

@@ -1,7 +1,7 @@
 """A provider's record, per year or all time: how often, how long, how honest, how helpful.
 
 Computed in Python from one provider with its services' stored months (journal.totals.months),
-their open incidents, support contacts and channels fetched up front (see
+their open incidents fetched up front and support contacts counted by the database (see
 ``provider_for_scorecard``): a fixed number of queries, and work that grows with the months and
 services shown, not with the incidents.
 """
@@ -16,12 +16,11 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Prefetch, Q, Sum
+from django.db.models import Count, Max, Min, Prefetch, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from journal import availability, downtime, rental, sla
-from journal.hours import within
 from journal.models import Incident, Provider, Service, SupportContact
 from journal.timezones import get_zone
 from journal.totals import months
@@ -32,17 +31,15 @@ MICRO = timedelta(microseconds=1)
 
 def provider_for_scorecard(queryset=None):
     """Providers with what a scorecard reads besides the stored months (``build`` reads those):
-    each service's open incidents with their stored totals, and support channels (the contacts
-    are counted by the database)."""
+    each service's open incidents with their stored totals (the support contacts are counted by
+    the database)."""
     still_open = (
         Incident.objects.filter(status=Incident.Status.OPEN)
         .select_related("stored_totals")
         .defer("notes", "uid", "updated_at")
     )
     services = Service.objects.prefetch_related(Prefetch("incidents", queryset=still_open, to_attr="open_incidents"))
-    return (queryset or Provider.objects.all()).prefetch_related(
-        Prefetch("services", queryset=services), "support_channels"
-    )
+    return (queryset or Provider.objects.all()).prefetch_related(Prefetch("services", queryset=services))
 
 
 @dataclass
@@ -330,35 +327,32 @@ def build(provider: Provider, year: int | None = None, now: datetime | None = No
 
 def _support(provider: Provider, year: int | None, zone: tzinfo) -> dict:
     """The support figures of the contacts opened in the period, counted by the database: the
-    medians from the middle rows, the channels' hours checked on the contacts' opening times."""
+    medians from the middle rows; whether each contact was opened within its channel's hours and
+    how long its first response took are stored (journal.totals.contacts)."""
     contacts = SupportContact.objects.filter(provider=provider).filter(_opened_in(year, zone))
     rated = Q(helpfulness__isnull=False) & ~Q(helpfulness=0)
     counted = contacts.aggregate(
         contacts=Count("pk"),
         by_provider=Count("pk", filter=Q(initiated_by=SupportContact.InitiatedBy.PROVIDER)),
-        answered=Count("pk", filter=Q(first_response_at__isnull=False)),
+        answered=Count("pk", filter=Q(stored_totals__response_us__isnull=False)),
         rated=Count("pk", filter=rated),
         rating=Sum("helpfulness", filter=rated),
+        hours_known=Count("pk", filter=Q(stored_totals__within_hours__isnull=False)),
+        within_hours=Count("pk", filter=Q(stored_totals__within_hours=True)),
     )
     n, answered = counted["contacts"], counted["answered"]
-    took = ExpressionWrapper(F("first_response_at") - F("opened_at"), output_field=DurationField())
     responses = (
-        contacts.filter(first_response_at__isnull=False)
-        .annotate(took=took)
-        .order_by("took")
-        .values_list("took", flat=True)
+        contacts.filter(stored_totals__response_us__isnull=False)
+        .order_by("stored_totals__response_us")
+        .values_list("stored_totals__response_us", flat=True)
     )
-    channels = list(provider.support_channels.all())
-    hours = {}
-    for ch in channels:
-        hours.setdefault(ch.channel, []).append((ch.day_numbers, ch.opens, ch.closes, get_zone(ch.time_zone)))
-    opened = contacts.filter(channel__in=list(hours)).values_list("channel", "opened_at") if hours else []
-    hours_known = [any(within(at, *known) for known in hours[channel]) for channel, at in opened]
+    middle = responses[max(answered - 1, 0) // 2 : answered // 2 + 1]
+    known = counted["hours_known"]
     return {
         "contacts": n,
-        "median_first_response": _median(list(responses[max(answered - 1, 0) // 2 : answered // 2 + 1])),
+        "median_first_response": _median([micro * MICRO for micro in middle]),
         "provider_initiated_share": counted["by_provider"] / n if n else None,
-        "within_hours_share": sum(hours_known) / len(hours_known) if hours_known else None,
+        "within_hours_share": counted["within_hours"] / known if known else None,
         "mean_helpfulness": counted["rating"] / counted["rated"] if counted["rated"] else None,
     }
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext, ngettext
 
 from journal.models import Incident, Provider, Service, SupportChannel, SupportContact
+from journal.totals import contacts as contact_hours
 from journal.totals import store as totals_store
 
 
@@ -89,6 +90,7 @@ def merge_providers(source: Provider, target: Provider) -> Moves:
         contact.provider = target
         contact.save()
     SupportChannel.objects.filter(provider=source).update(provider=target)
+    contact_hours.refresh_providers([target.pk])  # the update sends no signal
     changed = False
     for field in ("url", "status_page_url"):
         if not getattr(target, field) and getattr(source, field):

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from django.db import models
 
 from journal import downtime
-from journal.models import Incident, Service
+from journal.models import Incident, Service, SupportContact
 
-__all__ = ["IncidentTotals", "ServiceDowntime", "ServiceMonth"]
+__all__ = ["ContactTotals", "IncidentTotals", "ServiceDowntime", "ServiceMonth"]
 
 
 def pack(intervals: list[downtime.Interval]) -> list[list[int]]:
@@ -126,6 +126,25 @@ class ServiceMonth(models.Model):
 
     def __str__(self) -> str:
         return f"service {self.service_id}, {self.year:04d}-{self.month:02d}"
+
+
+class ContactTotals(models.Model):
+    """What a scorecard counts of a support contact, kept so the database counts and sorts them
+    instead of Python checking every contact (journal.totals.contacts writes it): whether it was
+    opened within its channel's published hours (the provider's support channels,
+    journal.hours), and how long the first response took."""
+
+    contact = models.OneToOneField(
+        SupportContact, on_delete=models.CASCADE, primary_key=True, related_name="stored_totals"
+    )
+    within_hours = models.BooleanField(null=True, help_text="None: no hours are known for its channel.")
+    response_us = models.BigIntegerField(null=True, help_text="First response − opened, µs; none: no response.")
+
+    class Meta:
+        verbose_name_plural = "contact totals"
+
+    def __str__(self) -> str:
+        return f"totals of contact {self.contact_id}"
 
 
 from journal.totals import signals  # noqa: E402, F401  (keeps them current)

@@ -1,6 +1,8 @@
 """Keep the stored totals current in the transaction of each change to the evidence: an event
 or notice saved, removed, restored or deleted; an incident saved (status, end, service: the old
-service and the new one), deleted; a service saved (its zone splits the years)."""
+service and the new one), deleted; a service saved (its zone splits the years). And whether
+support contacts were opened within their channel's hours: a contact saved, a support channel
+saved or deleted."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from journal.models import Incident, ProviderNotice, Service, TimelineEvent
+from journal.models import Incident, ProviderNotice, Service, SupportChannel, SupportContact, TimelineEvent
+from journal.totals.contacts import refresh_contacts, refresh_providers
 from journal.totals.store import refresh_incidents, refresh_services
 
 
@@ -57,3 +60,16 @@ def _incident_deleted(sender, instance: Incident, **kwargs) -> None:
 def _service_saved(sender, instance: Service, raw=False, **kwargs) -> None:
     if not raw:
         refresh_services([instance.pk])
+
+
+@receiver(post_save, sender=SupportContact, dispatch_uid="totals_contact_saved")
+def _contact_saved(sender, instance: SupportContact, raw=False, **kwargs) -> None:
+    if not raw:
+        refresh_contacts([instance.pk])
+
+
+@receiver(post_save, sender=SupportChannel, dispatch_uid="totals_channel_saved")
+@receiver(post_delete, sender=SupportChannel, dispatch_uid="totals_channel_deleted")
+def _channel_changed(sender, instance: SupportChannel, raw=False, **kwargs) -> None:
+    if not raw:
+        refresh_providers([instance.provider_id])

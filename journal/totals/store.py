@@ -6,8 +6,8 @@ the arithmetic. ``refresh_incidents`` writes them for
 some incidents (and their services when what those incidents add to them changed); signals call
 it in the same transaction as each change to the evidence. Inside ``deferred()`` (an import,
 the demo) each touched incident and service is refreshed once, at the end of the block.
-``refresh_all`` rebuilds every row in a few queries per thousand incidents; ``check`` lists the
-rows that disagree with the evidence.
+``refresh_all`` rebuilds every row in a few queries per thousand incidents (and the contacts'
+hours, journal.totals.contacts); ``check`` lists the rows that disagree with the evidence.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from journal import downtime
 from journal.timezones import get_zone
-from journal.totals import months
+from journal.totals import contacts, months
 from journal.totals.models import pack, unpack
 
 CHUNK = 500
@@ -273,7 +273,8 @@ def refresh_all() -> dict[str, int]:
         IncidentTotals.objects.bulk_create(rows, batch_size=CHUNK)
         services = list(Service._base_manager.values_list("pk", flat=True))
         refresh_services(services)
-    return {"incidents": len(rows), "services": len(services)}
+        contact_count = contacts.refresh_all()
+    return {"incidents": len(rows), "services": len(services), "contacts": contact_count}
 
 
 def check() -> list[str]:
@@ -312,7 +313,7 @@ def check() -> list[str]:
                 _("service %(service)s: months %(months)s differ from its incidents")
                 % {"service": service.pk, "months": listed}
             )
-    return problems
+    return problems + contacts.check()
 
 
 def _same(stored, expected) -> bool:

@@ -20,9 +20,7 @@ def incident_for_page(request, pk: int) -> Incident:
         "log_excerpts",
         Prefetch(
             "support_contacts",
-            queryset=SupportContact.objects.select_related("provider")
-            .prefetch_related("provider__support_channels")
-            .order_by("opened_at", "id"),
+            queryset=SupportContact.objects.select_related("provider", "stored_totals").order_by("opened_at", "id"),
         ),
     )
     return get_object_or_404(queryset, pk=pk)

@@ -5,7 +5,8 @@ from journal.totals.store import check, refresh_all
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every incident's and service's stored totals from the events and notices; "
+        "Rebuild every incident's and service's stored totals from the events and notices (and "
+        "whether each support contact was opened within its channel's hours); "
         "with --check, only list the rows that disagree with them (exit status 1 if any)."
     )
 
@@ -22,4 +23,7 @@ class Command(BaseCommand):
             self.stdout.write("Stored totals agree with the events and notices.")
             return
         counts = refresh_all()
-        self.stdout.write(f"Stored totals rebuilt: {counts['incidents']} incidents, {counts['services']} services.")
+        self.stdout.write(
+            f"Stored totals rebuilt: {counts['incidents']} incidents, {counts['services']} services, "
+            f"{counts['contacts']} support contacts."
+        )
