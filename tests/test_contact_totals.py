@@ -117,9 +117,7 @@ def test_merged_providers_count_the_contacts_against_the_channels_they_now_share
 def test_an_imported_journal_has_every_contacts_figures(seed):
     document = json.loads(json.dumps(export_document()))
     expected = sorted(
-        ContactTotals.objects.values_list(
-            "contact__opened_at", "contact__channel", "within_hours", "response_us"
-        )
+        ContactTotals.objects.values_list("contact__opened_at", "contact__channel", "within_hours", "response_us")
     )
     assert [row[2:] for row in expected] == [(None, 40 * 60 * 10**6), (True, 0), (True, 0)]  # form hours unknown
     for model in (Incident, SupportContact, Service, Provider):  # an empty journal
