@@ -5,7 +5,8 @@ For each size a journal is generated once (benchmarks/journal_gen.py) in a throw
 (DEBUG off, a user logged in with ``force_login``) every page below is fetched with Django's
 test client RUNS times (BENCH_RUNS, default 3): the query count of the first fetch
 (CaptureQueriesContext) and the median time of all, by the wall clock and by this process's CPU
-time (steadier on a shared machine; it counts SQLite's work, not a PostgreSQL server's). Then
+time (steadier on a shared machine; it counts SQLite's work, not a PostgreSQL server's); then
+an event is added with htmx to an incident of the largest service (``add_event``), as often. Then
 ``export_journal`` writes the journal to a file and ``import_journal`` reads it into a second
 fresh journal, each in a process of its own whose time and peak RSS
 (``os.wait4``'s rusage of that one child) are kept. Linux counts the memory of the process
@@ -183,7 +184,44 @@ def measure() -> dict[str, dict[str, float]]:
             "queries": queries,
             "html_kb": round(len(response.content) / 1024, 1),
         }
+    if not wanted or "add_event" in wanted:
+        figures["add_event"] = _add_events(client, incident)
     return figures
+
+
+def _add_events(client, incident) -> dict[str, float]:
+    """Adding an event with htmx to an incident of the largest service (an observation a few
+    minutes into it), RUNS times: each write refreshes the incident's stored totals and the
+    months of its service it reaches."""
+    from datetime import UTC, timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url, times, cpu = f"/incidents/{incident.pk}/events/new/", [], []
+    begun = incident.stored_totals.started_at.astimezone(UTC)
+    for n in range(RUNS + 1):
+        data = {
+            "events-at": (begun + timedelta(minutes=n + 1)).strftime("%Y-%m-%dT%H:%M:%S"),
+            "events-zone": "UTC",
+            "events-type": "observation",
+            "events-source": "person",
+            "events-text": f"bench {n}",
+        }
+        started, cpu_started = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(url, data, headers={"HX-Request": "true"})
+        if response.status_code != 200:
+            raise SystemExit(f"add_event: {url} answered {response.status_code}")
+        if n:  # the first warms up
+            times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
+    return {
+        "ms": round(statistics.median(times) * 1000, 1),
+        "cpu_ms": round(statistics.median(cpu) * 1000, 1),
+        "queries": len(ctx.captured_queries),
+        "html_kb": round(len(response.content) / 1024, 1),
+    }
 
 
 # ------------------------------------------------------------------- export and import

@@ -8,7 +8,16 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     """Stored totals for the journal as it is (historical models: filters written out)."""
-    from journal.totals.store import fixed_down, incident_values, service_values
+    from journal import downtime
+    from journal.timezones import get_zone
+    from journal.totals.models import pack
+    from journal.totals.store import fixed_down, incident_values
+
+    def service_values(fixed, zone_name):  # as journal.totals.store wrote them then
+        merged = downtime.union(fixed)
+        years = downtime.by_year(merged, get_zone(zone_name))
+        micro = datetime.timedelta(microseconds=1)
+        return {"down": pack(merged), "by_year": {str(year): total // micro for year, total in years.items()}}
 
     Incident = apps.get_model("journal", "Incident")
     Service = apps.get_model("journal", "Service")

@@ -81,12 +81,11 @@ class IncidentTotals(models.Model):
 
 
 class ServiceDowntime(models.Model):
-    """A service's downtime from its incidents' fixed stretches (everything but the stretch of an
-    open incident still down, which runs to now and is added when read): the union (overlapping
-    incidents count once) and its split per year in the service's zone."""
+    """A service's downtime per year in its zone from its incidents' fixed stretches (everything
+    but the stretch of an open incident still down, which runs to now and is added when read),
+    overlapping incidents counted once: its months' (ServiceMonth) added up."""
 
     service = models.OneToOneField(Service, on_delete=models.CASCADE, primary_key=True, related_name="stored_downtime")
-    down = models.JSONField(default=list, help_text="Every incident's fixed down stretches, merged.")
     by_year = models.JSONField(default=dict, help_text="{year: µs down} in the service's zone.")
 
     def __str__(self) -> str:

@@ -58,6 +58,26 @@ def next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def runs(keys: set[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """``keys`` (year, month) in runs of consecutive months, in order."""
+    found: list[list[tuple[int, int]]] = []
+    for key in sorted(keys):
+        if found and next_month(*found[-1][-1]) == key:
+            found[-1].append(key)
+        else:
+            found.append([key])
+    return found
+
+
+def month_keys(start: datetime, end: datetime, zone: tzinfo) -> list[tuple[int, int]]:
+    """The (year, month) of ``start``'s month in ``zone``, up to ``end``'s, in order."""
+    key, last, keys = month_of(start, zone), month_of(end, zone), []
+    while key <= last:
+        keys.append(key)
+        key = next_month(*key)
+    return keys
+
+
 def split(merged: list[downtime.Interval], zone: tzinfo) -> dict[tuple[int, int], list[downtime.Interval]]:
     """Merged stretches cut at the months' edges in ``zone``: {(year, month): the parts in it}."""
     parts: dict[tuple[int, int], list[downtime.Interval]] = {}

@@ -19,8 +19,8 @@ from journal.totals.models import IncidentTotals, ServiceMonth, unpack
 
 
 def services_with_downtime(services: QuerySet[Service]) -> QuerySet[Service]:
-    """Services with their stored per-year downtime (the merged stretches left in the database)."""
-    return services.select_related("stored_downtime").defer("stored_downtime__down")
+    """Services with their stored per-year downtime."""
+    return services.select_related("stored_downtime")
 
 
 def running_downs(service_ids: Iterable[int], now: datetime) -> dict[int, list[downtime.Interval]]:

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 
 from journal import downtime
+from journal.availability import month_bounds
 from journal.timezones import get_zone
 from journal.totals import contacts, months
 from journal.totals.models import pack, unpack
@@ -78,13 +79,20 @@ def fixed_down(
     return intervals
 
 
-def service_values(fixed: Iterable[downtime.Interval], zone_name: str) -> dict:
-    merged = downtime.union(fixed)
-    years = downtime.by_year(merged, get_zone(zone_name))
-    return {
-        "down": pack(merged),
-        "by_year": {str(year): total // timedelta(microseconds=1) for year, total in years.items()},
-    }
+def years_of(by_month: dict[tuple[int, int], dict]) -> dict[str, int]:
+    """ServiceDowntime.by_year from the service's months: each year's months' downtime, both
+    kinds merged (unplanned + maintenance − the time both cover), in µs; years without any left out."""
+    years: dict[str, int] = {}
+    for (year, _month), month in sorted(by_month.items()):
+        if total := month["down_us"] + month["maintenance_us"] - month["overlap_us"]:
+            years[str(year)] = years.get(str(year), 0) + total
+    return years
+
+
+def reach(started_at: datetime, last_event_at: datetime | None, resolved_at: datetime | None) -> downtime.Interval:
+    """The time an incident adds to its service's months: from its start (its months count it)
+    to its last event or its end, whichever is later (its fixed stretches lie inside)."""
+    return downtime.Interval(started_at, max(at for at in (started_at, last_event_at, resolved_at) if at is not None))
 
 
 # ---------------------------------------------------------------------------- writing
@@ -107,8 +115,8 @@ def deferred() -> Iterator[None]:
 
 
 def refresh_incidents(incident_ids: Iterable[int], also_services: Iterable[int] = ()) -> None:
-    """Rewrite the stored totals of these incidents, then of the services whose downtime they
-    change (and ``also_services``)."""
+    """Rewrite the stored totals of these incidents, then of their services the months they
+    change (and all of ``also_services``)."""
     incident_ids, services = set(incident_ids), set(also_services)
     pending = _pending.get()
     if pending is not None:
@@ -117,31 +125,72 @@ def refresh_incidents(incident_ids: Iterable[int], also_services: Iterable[int] 
         return
     if len(incident_ids) > BATCH:
         services |= _write_incidents(incident_ids)
-    else:
-        for incident_id in sorted(incident_ids):
-            changed_service = _write_incident(incident_id)
-            if changed_service is not None:
-                services.add(changed_service)
+        refresh_services(services)
+        return
+    touched: dict[int, list[downtime.Interval]] = {}
+    for incident_id in sorted(incident_ids):
+        if changed := _write_incident(incident_id):
+            service_id, spans = changed
+            touched.setdefault(service_id, []).extend(spans)
     refresh_services(services)
+    for service_id, spans in sorted(touched.items()):
+        if service_id not in services:
+            _refresh_months(service_id, spans)
 
 
 def refresh_services(service_ids: Iterable[int]) -> None:
-    """Rewrite these services' stored downtime and months (the months that changed)."""
-    from journal.models import Service
-    from journal.totals.models import ServiceDowntime
-
+    """Rewrite these services' stored downtime and months (the months that changed), from all
+    their incidents."""
     pending = _pending.get()
     if pending is not None:
         pending[1].update(service_ids)
         return
     for service_id in sorted(set(service_ids)):
-        zone = Service._base_manager.filter(pk=service_id).values_list("time_zone", flat=True).first()
-        if zone is None:
-            continue
-        values, by_month = expected_service(_stored_incidents(service_id), zone)
-        if not ServiceDowntime.objects.filter(service_id=service_id).update(**values):
-            ServiceDowntime.objects.create(service_id=service_id, **values)
+        _refresh_months(service_id, None)
+
+
+def _refresh_months(service_id: int, spans: list[downtime.Interval] | None) -> None:
+    """Rewrite the service's months that ``spans`` fall in (None: every month) from the incidents
+    that reach into them (``reach``), then its years from its months. So an event added to one
+    incident reads the incidents of the months it touches, not the service's whole history."""
+    from django.db.models import Q
+
+    from journal.models import Service
+    from journal.totals.models import ServiceDowntime, ServiceMonth
+
+    zone_name = Service._base_manager.filter(pk=service_id).values_list("time_zone", flat=True).first()
+    if zone_name is None:
+        return
+    zone, incidents = get_zone(zone_name), _stored_incidents(service_id)
+    if spans is None:
+        by_month = expected_months(incidents, zone_name)
         _write_months(service_id, by_month)
+        by_year = years_of(by_month)
+    else:
+        years = set()
+        wanted = {key for span in spans for key in months.month_keys(span.start, span.end, zone)}
+        for keys in months.runs(wanted):
+            start, end = month_bounds(*keys[0], zone)[0], month_bounds(*keys[-1], zone)[1]
+            reaching = Q(stored_totals__started_at__gte=start) | Q(stored_totals__last_event_at__gte=start)
+            found = expected_months(
+                incidents.filter(reaching | Q(resolved_at__gte=start), stored_totals__started_at__lt=end), zone_name
+            )
+            _write_months(service_id, {key: found[key] for key in keys if key in found}, set(keys))
+            years |= {year for year, _month in keys}
+        stored = ServiceMonth.objects.filter(service_id=service_id, year__in=years)
+        stored = stored.values("year", "month", *YEAR_FIELDS)
+        kept = ServiceDowntime.objects.filter(service_id=service_id).values_list("by_year", flat=True).first() or {}
+        by_year = {year: micro for year, micro in kept.items() if int(year) not in years}
+        by_year = dict(sorted((by_year | years_of({(r["year"], r["month"]): r for r in stored})).items(), key=_year))
+    if not ServiceDowntime.objects.filter(service_id=service_id).update(by_year=by_year):
+        ServiceDowntime.objects.create(service_id=service_id, by_year=by_year)
+
+
+YEAR_FIELDS = ("down_us", "maintenance_us", "overlap_us")
+
+
+def _year(item: tuple[str, int]) -> int:
+    return int(item[0])
 
 
 # What a service's rows are computed from: each incident's row and its stored totals.
@@ -155,8 +204,15 @@ def _stored_incidents(service_id: int):
 
 
 def expected_service(rows: Iterable[tuple], zone_name: str) -> tuple[dict, dict[tuple[int, int], dict]]:
-    """ServiceDowntime's fields and the months' (ServiceMonth) from its incidents' rows
+    """ServiceDowntime's fields and the months' (ServiceMonth) from all its incidents' rows
     (``INCIDENT_FIELDS``)."""
+    by_month = expected_months(rows, zone_name)
+    return {"by_year": years_of(by_month)}, by_month
+
+
+def expected_months(rows: Iterable[tuple], zone_name: str) -> dict[tuple[int, int], dict]:
+    """The months (ServiceMonth's fields) of the incidents' rows (``INCIDENT_FIELDS``): all of a
+    service's, or those reaching into the months wanted."""
     fixed, incidents = [], []
     for kind, status, resolved_at, started, last, first_notice, down, degraded, final, since, *claim in rows:
         is_open, until = status == "open", resolved_at or last
@@ -164,16 +220,22 @@ def expected_service(rows: Iterable[tuple], zone_name: str) -> tuple[dict, dict[
         states = downtime.States(down=unpack(down), degraded=unpack(degraded), final=final, since=since)
         claimed = downtime.Interval(*claim) if None not in claim else None
         incidents.append(months.StoredIncident(kind, is_open, until, started, last, first_notice, states, claimed))
-    values = service_values((interval for _, interval in fixed), zone_name)
-    return values, months.service_months(fixed, incidents, get_zone(zone_name))
+    return months.service_months(fixed, incidents, get_zone(zone_name))
 
 
-def _write_months(service_id: int, expected: dict[tuple[int, int], dict]) -> None:
+def _write_months(
+    service_id: int, expected: dict[tuple[int, int], dict], keys: set[tuple[int, int]] | None = None
+) -> None:
+    """Make the service's stored months (of ``keys``; None: all) the ``expected`` ones."""
     from journal.totals.models import ServiceMonth
 
+    rows = ServiceMonth.objects.filter(service_id=service_id)
+    if keys is not None:
+        rows = rows.filter(year__gte=min(keys)[0], year__lte=max(keys)[0])
     stored = {
         (row["year"], row["month"]): row
-        for row in ServiceMonth.objects.filter(service_id=service_id).values("pk", "year", "month", *months.FIELDS)
+        for row in rows.values("pk", "year", "month", *months.FIELDS)
+        if keys is None or (row["year"], row["month"]) in keys
     }
     if gone := [row["pk"] for key, row in stored.items() if key not in expected]:
         ServiceMonth.objects.filter(pk__in=gone).delete()
@@ -191,12 +253,13 @@ def _month_differs(row: dict, values: dict) -> bool:
     return any(not _same(row[name], value) for name, value in values.items())
 
 
-def _write_incident(incident_id: int) -> int | None:
-    """Write one incident's row; its service's id when the service's downtime may have changed."""
+def _write_incident(incident_id: int) -> tuple[int, list[downtime.Interval]] | None:
+    """Write one incident's row. When what its service's months read of it changed: the
+    service's id, and the incident's reach before and after (``reach``)."""
     from journal.models import Incident, ProviderNotice, TimelineEvent
     from journal.totals.models import IncidentTotals
 
-    incident = Incident._base_manager.filter(pk=incident_id).values("created_at", "service_id").first()
+    incident = Incident._base_manager.filter(pk=incident_id).values("created_at", "service_id", "resolved_at").first()
     if incident is None:
         return None
     values = incident_values(
@@ -206,13 +269,16 @@ def _write_incident(incident_id: int) -> int | None:
         ),
         incident["created_at"],
     )
-    before = IncidentTotals.objects.filter(pk=incident_id).values_list(*SHAPE).first()
+    before = IncidentTotals.objects.filter(pk=incident_id).values(*SHAPE).first()
+    now_reaches = reach(values["started_at"], values["last_event_at"], incident["resolved_at"])
     if before is None:
         IncidentTotals.objects.create(incident_id=incident_id, **values)
-        return incident["service_id"]
+        return incident["service_id"], [now_reaches]
     IncidentTotals.objects.filter(pk=incident_id).update(**values)
-    changed = any(not _same(old, values[name]) for name, old in zip(SHAPE, before, strict=True))
-    return incident["service_id"] if changed else None
+    if all(_same(old, values[name]) for name, old in before.items()):
+        return None
+    reached = reach(before["started_at"], before["last_event_at"], incident["resolved_at"])
+    return incident["service_id"], [reached, now_reaches]
 
 
 def _write_incidents(incident_ids: set[int]) -> set[int]:
@@ -302,7 +368,7 @@ def check() -> list[str]:
         row = kept.get(service.pk)
         if row is None:
             problems.append(f"service {service.pk}: no stored downtime")
-        elif row.down != values["down"] or row.by_year != values["by_year"]:
+        elif row.by_year != values["by_year"]:
             problems.append(f"service {service.pk}: downtime differs from its incidents")
         found = stored_months.get(service.pk, {})
         wrong = sorted(key for key in found.keys() | expected.keys() if key not in found or key not in expected)
