@@ -69,8 +69,8 @@ values = st.one_of(
     st.tuples(walls, offsets).map(lambda w: w[0].replace(tzinfo=w[1]).isoformat()),
     st.none(),
     st.booleans(),
-    st.just([]),
-    st.just({}),
+    st.builds(list),  # a fresh one each draw: a later path may write into it
+    st.builds(dict),
 )
 
 
