@@ -223,8 +223,13 @@ class SupportChannel(models.Model):
 
     @property
     def day_numbers(self) -> set[int]:
-        names = [d.value for d in self.Days]
-        return {names.index(d) for d in self.days.split(",") if d in names}
+        return self.numbers_of(self.days)
+
+    @classmethod
+    def numbers_of(cls, days: str) -> set[int]:
+        """Weekday numbers (Monday 0) of a ``days`` value such as "mon,tue"."""
+        names = [d.value for d in cls.Days]
+        return {names.index(d) for d in days.split(",") if d in names}
 
     @property
     def hours_text(self) -> str:

@@ -36,11 +36,10 @@ def provider_hours(channels: Iterable[tuple]) -> dict[int, dict[str, list[tuple]
     """Each provider's channels (``CHANNEL_FIELDS`` rows) as ``within_hours`` reads them."""
     from journal.models import SupportChannel
 
-    names = [day.value for day in SupportChannel.Days]
     found: dict[int, dict[str, list[tuple]]] = {}
     for provider, channel, days, opens, closes, zone in channels:
-        numbers = {names.index(day) for day in days.split(",") if day in names}
-        found.setdefault(provider, {}).setdefault(channel, []).append((numbers, opens, closes, get_zone(zone)))
+        known = (SupportChannel.numbers_of(days), opens, closes, get_zone(zone))
+        found.setdefault(provider, {}).setdefault(channel, []).append(known)
     return found
 
 

@@ -58,6 +58,11 @@ def next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+def merged_us(down_us: int, maintenance_us: int, overlap_us: int) -> int:
+    """A month's downtime with both kinds merged (the time both cover counted once), in µs."""
+    return down_us + maintenance_us - overlap_us
+
+
 def runs(keys: set[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     """``keys`` (year, month) in runs of consecutive months, in order."""
     found: list[list[tuple[int, int]]] = []

@@ -71,17 +71,15 @@ def _with_running(
     """The stored years with the running stretches added: each month they fall in measured again
     with its stored stretches (months tile the years, so the other months stand as stored)."""
     zone, years = get_zone(service.time_zone), dict(years)
-    key, last = months.month_of(min(i.start for i in running), zone), months.month_of(max(i.end for i in running), zone)
-    while key <= last:
+    for key in months.month_keys(min(i.start for i in running), max(i.end for i in running), zone):
         start, end = month_bounds(*key, zone)
         row = touched.get((service.pk, *key))
         fixed = unpack(row.down) + unpack(row.maintenance) if row is not None else []
-        before = (
-            (row.down_us + row.maintenance_us - row.overlap_us) * months.MICRO if row is not None else downtime.ZERO
-        )
+        before = downtime.ZERO
+        if row is not None:
+            before = months.merged_us(row.down_us, row.maintenance_us, row.overlap_us) * months.MICRO
         if added := downtime.measure(downtime.clip([*fixed, *running], start, end)) - before:
             years[key[0]] = years.get(key[0], downtime.ZERO) + added
-        key = months.next_month(*key)
     return years
 
 

@@ -84,7 +84,7 @@ def years_of(by_month: dict[tuple[int, int], dict]) -> dict[str, int]:
     kinds merged (unplanned + maintenance − the time both cover), in µs; years without any left out."""
     years: dict[str, int] = {}
     for (year, _month), month in sorted(by_month.items()):
-        if total := month["down_us"] + month["maintenance_us"] - month["overlap_us"]:
+        if total := months.merged_us(month["down_us"], month["maintenance_us"], month["overlap_us"]):
             years[str(year)] = years.get(str(year), 0) + total
     return years
 
