@@ -191,36 +191,19 @@ def measure() -> dict[str, dict[str, float]]:
 
 def _add_events(client, incident) -> dict[str, float]:
     """Adding an event with htmx to an incident of the largest service (an observation a few
-    minutes into it), RUNS times: each write refreshes the incident's stored totals and the
-    months of its service it reaches."""
+    minutes into it), RUNS times after one to warm up: each write refreshes the incident's
+    stored totals and the months of its service it reaches."""
     from datetime import UTC, timedelta
 
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from benchmarks.incident_page import add_events
 
-    url, times, cpu = f"/incidents/{incident.pk}/events/new/", [], []
     begun = incident.stored_totals.started_at.astimezone(UTC)
-    for n in range(RUNS + 1):
-        data = {
-            "events-at": (begun + timedelta(minutes=n + 1)).strftime("%Y-%m-%dT%H:%M:%S"),
-            "events-zone": "UTC",
-            "events-type": "observation",
-            "events-source": "person",
-            "events-text": f"bench {n}",
-        }
-        started, cpu_started = time.perf_counter(), time.process_time()
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.post(url, data, headers={"HX-Request": "true"})
-        if response.status_code != 200:
-            raise SystemExit(f"add_event: {url} answered {response.status_code}")
-        if n:  # the first warms up
-            times.append(time.perf_counter() - started)
-            cpu.append(time.process_time() - cpu_started)
+    posts = add_events(client, incident, RUNS + 1, begun + timedelta(minutes=1))[1:]
     return {
-        "ms": round(statistics.median(times) * 1000, 1),
-        "cpu_ms": round(statistics.median(cpu) * 1000, 1),
-        "queries": len(ctx.captured_queries),
-        "html_kb": round(len(response.content) / 1024, 1),
+        "ms": round(statistics.median(seconds for seconds, *_ in posts) * 1000, 1),
+        "cpu_ms": round(statistics.median(cpu for _, cpu, *_ in posts) * 1000, 1),
+        "queries": posts[-1][2],
+        "html_kb": round(posts[-1][3] / 1024, 1),
     }
 
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Prefetch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -210,23 +209,11 @@ def test_refresh_totals_check_finds_a_row_written_around_the_app_and_refresh_men
 # ------------------------------------------------------------- the pages' figures
 
 
-def _old_way():
-    """Providers prefetched as before stored totals: incidents with their events and notices."""
-    from journal.models import Provider, SupportContact
-
-    incidents = Incident.objects.prefetch_related("events", "notices")
-    return Provider.objects.prefetch_related(
-        Prefetch("services", queryset=Service.objects.prefetch_related(Prefetch("incidents", queryset=incidents))),
-        Prefetch("support_contacts", queryset=SupportContact.objects.order_by("opened_at")),
-        "support_channels",
-    )
-
-
 @pytest.mark.django_db
 def test_stored_figures_equal_the_figures_from_the_events(seed, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)  # open downs run to the same now
     journal(40, start=0)
-    for provider in _old_way():
+    for provider in scorecard_oracle.providers_with_events():
         stored = provider_for_scorecard().get(pk=provider.pk)
         assert provider_years(provider) == provider.downtime_by_year()
         for year in (None, 2024, 2025):
@@ -234,7 +221,8 @@ def test_stored_figures_equal_the_figures_from_the_events(seed, monkeypatch):
         for service in provider.services.all():
             assert service_years(service) == service.downtime_by_year()
     by_provider = dict(providers_in_year(2025))
-    assert {p.pk: total for p, total in by_provider.items()} == {p.pk: p.downtime_in_year(2025) for p in _old_way()}
+    from_events = scorecard_oracle.providers_with_events()
+    assert {p.pk: total for p, total in by_provider.items()} == {p.pk: p.downtime_in_year(2025) for p in from_events}
 
 
 # ------------------------------------------------------------- queries at scale
